@@ -1,0 +1,28 @@
+# The README's two commands are `make demo` and `make test`; both build .venv on first use.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+
+.PHONY: demo test lint bench clean
+
+$(VENV): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(VENV)
+
+demo: $(VENV)
+	$(BIN)/podcast-tool demo
+
+test: $(VENV)
+	$(BIN)/ruff check podcast_tool tests bench cli.py
+	$(BIN)/python -m pytest -q
+
+lint: $(VENV)
+	$(BIN)/ruff check podcast_tool tests bench cli.py
+
+bench: $(VENV)
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

@@ -1,0 +1,3 @@
+from podcast_tool.cli import main
+
+main()

@@ -1,0 +1,68 @@
+"""What every command shares: consoles, the error decorator, diagnostics output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.markup import escape
+
+from podcast_tool.errors import PodcastToolError
+from podcast_tool.model import Diagnostic, Severity
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+
+
+def stdout_console() -> Console:
+    # Built per call so CliRunner's captured streams are the ones used.
+    return Console(file=sys.stdout, highlight=False, soft_wrap=True)
+
+
+def stderr_console() -> Console:
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def handles_errors(function: F) -> F:
+    """Turn our exceptions into ``FILE:LINE: error: message`` and their exit code."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return function(*args, **kwargs)
+        except PodcastToolError as error:
+            console = stderr_console()
+            where = error.location()
+            head = f"{escape(where)}: " if where else ""
+            console.print(f"{head}[bold red]error:[/] {escape(error.message)}")
+            if error.hint:
+                console.print(f"  [dim]hint: {escape(error.hint)}[/]")
+            sys.exit(error.exit_code)
+        except KeyboardInterrupt:
+            stderr_console().print("interrupted; files being written were left as they were")
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+def print_diagnostics(diagnostics: list[Diagnostic], *, show_info: bool = True) -> None:
+    console = stderr_console()
+    for diagnostic in diagnostics:
+        if diagnostic.severity is Severity.INFO and not show_info:
+            continue
+        where = diagnostic.location()
+        head = f"{escape(where)}: " if where else ""
+        style = SEVERITY_STYLE[diagnostic.severity]
+        console.print(f"{head}[{style}]{diagnostic.severity.value}:[/] {escape(diagnostic.message)}")
+        if diagnostic.hint:
+            console.print(f"  [dim]hint: {escape(diagnostic.hint)}[/]")
+
+
+def print_json(data: object) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))

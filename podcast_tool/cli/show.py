@@ -1,0 +1,31 @@
+"""podcast-tool show FILE [--json]"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from podcast_tool.cli.common import handles_errors, print_json, stdout_console
+from podcast_tool.cli.tables import chapter_table, episode_to_dict
+
+
+@click.command("show")
+@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--json", "as_json", is_flag=True, help="Print the chapters as JSON.")
+@click.option("--from", "from_format", metavar="FORMAT",
+              help="Chapter format of SOURCE when it is not audio (default: detected).")
+@handles_errors
+def command(source: Path, as_json: bool, from_format: str | None) -> None:
+    """Show the chapters stored in SOURCE (an audio file, or any chapter file)."""
+    from podcast_tool.sources import load_chapters
+
+    episode, _ = load_chapters(source, from_format)
+    if as_json:
+        print_json(episode_to_dict(episode))
+        return
+    console = stdout_console()
+    if not episode.chapters:
+        console.print(f"{source}: no chapters")
+        return
+    console.print(chapter_table(episode))

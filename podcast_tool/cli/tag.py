@@ -1,0 +1,45 @@
+"""podcast-tool tag AUDIO CHAPTERS [--id3v2 3|4] [--dry-run] [--snap]"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from podcast_tool.cli.common import handles_errors, print_diagnostics, stdout_console
+from podcast_tool.cli.tables import chapter_table
+
+
+@click.command("tag")
+@click.argument("audio", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("chapters", type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--from", "from_format", metavar="FORMAT",
+              help="Chapter format of CHAPTERS (default: detected).")
+@click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4"]), default="3",
+              show_default=True, help="ID3v2 version for MP3 (2.3 is read most widely).")
+@click.option("--dry-run", is_flag=True, help="Validate and show the chapters; write nothing.")
+@handles_errors
+def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
+            dry_run: bool) -> None:
+    """Write the chapters of CHAPTERS (an outline or any chapter file) into AUDIO."""
+    from podcast_tool import tagging
+    from podcast_tool.containers import WriteOptions
+    from podcast_tool.errors import ValidationFailed
+
+    console = stdout_console()
+    try:
+        result = tagging.prepare(audio, chapters, from_format=from_format)
+    except ValidationFailed as error:
+        print_diagnostics(getattr(error, "diagnostics", []))
+        raise
+    if dry_run:
+        print_diagnostics(result.diagnostics)
+        console.print(chapter_table(result.episode, result.duration_ms))
+        console.print(f"dry run: {len(result.episode.chapters)} chapters would be written "
+                      f"to {audio}; nothing was written")
+        sys.exit(0)
+    tagging.write(result, WriteOptions(id3v2_version=int(id3v2_version)))
+    print_diagnostics(result.diagnostics)
+    console.print(chapter_table(result.episode, result.duration_ms))
+    console.print(f"wrote {len(result.episode.chapters)} chapters to {audio}")

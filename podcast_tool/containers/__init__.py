@@ -1,0 +1,154 @@
+"""Audio containers that carry chapters, behind one small interface.
+
+Each module (``id3``, ``mp4``, ``vorbis``…) defines a ``Container``; the
+registry picks one by the file's *content* (magic bytes), the extension only
+breaking ties. Every public function here is the single error boundary around
+mutagen and our own parsers: whatever goes wrong inside comes out as an
+``AudioFileError`` naming the file.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from podcast_tool.errors import AudioFileError, PodcastToolError, UnsupportedAudioError
+from podcast_tool.model import Diagnostic, Episode
+from podcast_tool.safewrite import file_lock
+
+#: How many bytes the registry reads to recognise a file.
+SNIFF_BYTES = 64
+
+
+@dataclass
+class WriteOptions:
+    #: ID3v2 minor version for MP3 (3 is what Apple's and most players read best).
+    id3v2_version: int = 3
+
+
+@dataclass
+class WriteReport:
+    """What a write did, beyond succeeding: warnings and notes for the user."""
+
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class Container(Protocol):
+    #: Short name shown to users ("mp3", "mp4", "ogg", "flac").
+    name: str
+    #: Extensions this container usually has (lower case, with dot).
+    extensions: tuple[str, ...]
+
+    def sniff(self, head: bytes) -> bool:
+        """True if the first bytes of a file are this container's."""
+
+    def read(self, path: Path) -> Episode:
+        """Chapters (and episode title where stored) read from the file."""
+
+    def write(self, path: Path, episode: Episode, options: WriteOptions) -> WriteReport:
+        """Replace the file's chapters with ``episode.chapters``, safely."""
+
+    def strip(self, path: Path) -> int:
+        """Remove every chapter; return how many there were."""
+
+    def duration_ms(self, path: Path) -> int:
+        """The audio's duration."""
+
+
+#: Modules defining ``CONTAINER``, in sniffing order.
+_MODULES = ("id3", "mp4", "vorbis", "wav")
+
+
+def all_containers() -> list[Container]:
+    found: list[Container] = []
+    for name in _MODULES:
+        try:
+            module = importlib.import_module(f"podcast_tool.containers.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"podcast_tool.containers.{name}":
+                raise
+            continue
+        found.append(module.CONTAINER)
+    return found
+
+
+def detect(path: str | Path) -> Container:
+    """The container for ``path``, chosen by content; a clear error if none fits."""
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(SNIFF_BYTES)
+    except FileNotFoundError:
+        raise AudioFileError("no such file", path=path) from None
+    except IsADirectoryError:
+        raise AudioFileError("is a folder, not an audio file", path=path) from None
+    except OSError as error:
+        raise AudioFileError(f"cannot read ({error.strerror})", path=path) from error
+    if not head:
+        raise AudioFileError("the file is empty", path=path)
+    matches = [c for c in all_containers() if c.sniff(head)]
+    if not matches:
+        raise UnsupportedAudioError(
+            "not an audio file podcast-tool can chapter (MP3, M4A/M4B, Ogg Vorbis, Opus, FLAC)",
+            path=path,
+        )
+    suffix = path.suffix.lower()
+    for container in matches:
+        if suffix in container.extensions:
+            return container
+    return matches[0]
+
+
+T = TypeVar("T")
+
+
+def guarded(path: Path, action: Callable[[], T]) -> T:
+    """Run ``action``; turn any non-podcast-tool failure into an error naming ``path``."""
+    try:
+        return action()
+    except PodcastToolError:
+        raise
+    except MemoryError:
+        raise AudioFileError("the file claims an impossible size; it looks damaged",
+                             path=path) from None
+    except Exception as error:  # noqa: BLE001 - the one boundary around third-party code
+        raise AudioFileError(f"cannot process the file: {error}", path=path) from error
+
+
+def read_chapters(path: str | Path) -> Episode:
+    path = Path(path)
+    container = detect(path)
+    return guarded(path, lambda: container.read(path))
+
+
+def write_chapters(path: str | Path, episode: Episode,
+                   options: WriteOptions | None = None) -> WriteReport:
+    path = Path(path)
+    container = detect(path)
+    with file_lock(path):
+        return guarded(path, lambda: container.write(path, episode, options or WriteOptions()))
+
+
+def strip_chapters(path: str | Path) -> int:
+    path = Path(path)
+    container = detect(path)
+    with file_lock(path):
+        return guarded(path, lambda: container.strip(path))
+
+
+def audio_duration_ms(path: str | Path) -> int:
+    path = Path(path)
+    container = detect(path)
+    return guarded(path, lambda: container.duration_ms(path))
+
+
+def is_audio(path: str | Path) -> bool:
+    """True if ``path`` is a file one of our containers recognises."""
+    try:
+        detect(path)
+    except PodcastToolError:
+        return False
+    return True

@@ -1,0 +1,175 @@
+"""MP3: ID3v2 chapter frames (CHAP + one top-level CTOC), written with mutagen.
+
+mutagen encodes the frames; we assemble the file ourselves: new tag, then the
+original bytes after the old tag, copied untouched into a temporary file that
+replaces the original. So the MPEG audio frames (and any ID3v1/APE tag at the
+end) stay byte-identical, and an interruption leaves the original intact.
+"""
+
+from __future__ import annotations
+
+import io
+import urllib.parse
+from pathlib import Path
+
+from mutagen.id3 import APIC, CHAP, CTOC, ID3, TIT2, TIT3, WXXX, CTOCFlags, ID3NoHeaderError
+from mutagen.id3._tags import save_frame  # mutagen has no public per-frame encoder
+
+from podcast_tool.containers import WriteOptions, WriteReport
+from podcast_tool.errors import AudioFileError
+from podcast_tool.model import Chapter, Episode, effective_ends
+from podcast_tool.safewrite import copy_range, rewrite
+
+#: "Ignore the byte offsets, use the times" (ID3v2 Chapter Frame Addendum).
+NO_OFFSET = 0xFFFFFFFF
+TOC_ID = "toc"
+#: Padding left after the frames so other taggers can edit in place.
+PADDING = 1024
+
+
+class ChapterOrderedID3(ID3):
+    """An ID3 tag that writes CTOC then CHAP frames in chronological order.
+
+    mutagen sorts frames by size when it saves, and ffmpeg lists chapters in
+    file order, so we take chapter frames out of mutagen's ordering.
+    """
+
+    def _write(self, config):  # type: ignore[no-untyped-def]
+        chapter_frames = self.getall("CTOC") + sorted(
+            self.getall("CHAP"), key=lambda frame: (frame.start_time, frame.element_id)
+        )
+        others = {key: frame for key, frame in self.items() if frame.FrameID not in ("CHAP", "CTOC")}
+        backup = dict(self)
+        try:
+            self.clear()
+            self.update(others)
+            data = super()._write(config)
+        finally:
+            self.clear()
+            self.update(backup)
+        return data + bytearray().join(save_frame(f, config=config) for f in chapter_frames)
+
+
+def tag_size(head: bytes) -> int:
+    """Bytes taken by the ID3v2 tag at the start of a file (0 if none)."""
+    if len(head) < 10 or head[:3] != b"ID3":
+        return 0
+    size = 0
+    for byte in head[6:10]:
+        size = (size << 7) | (byte & 0x7F)
+    footer = 10 if head[5] & 0x10 else 0
+    return 10 + size + footer
+
+
+def _text(frames: dict, key: str) -> str:
+    frame = frames.get(key)
+    return str(frame.text[0]) if frame is not None and frame.text else ""
+
+
+class Mp3Container:
+    name = "mp3"
+    extensions = (".mp3",)
+
+    def sniff(self, head: bytes) -> bool:
+        if head.startswith(b"ID3"):
+            return True
+        # MPEG audio frame sync with a layer set (ADTS AAC has layer 0).
+        return len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06 != 0
+
+    def _load(self, path: Path) -> ChapterOrderedID3:
+        try:
+            return ChapterOrderedID3(path)
+        except ID3NoHeaderError:
+            return ChapterOrderedID3()
+
+    def read(self, path: Path) -> Episode:
+        tags = self._load(path)
+        chapters = []
+        for frame in sorted(tags.getall("CHAP"), key=lambda f: f.start_time):
+            sub = frame.sub_frames
+            url = next((f.url for f in sub.getall("WXXX")), None)
+            picture = next(iter(sub.getall("APIC")), None)
+            chapters.append(
+                Chapter(
+                    start_ms=frame.start_time,
+                    end_ms=frame.end_time,
+                    title=_text(sub, "TIT2"),
+                    description=_text(sub, "TIT3"),
+                    url=url or None,
+                    image_data=picture.data if picture else None,
+                    image_mime=picture.mime if picture else None,
+                )
+            )
+        toc_title = ""
+        for toc in tags.getall("CTOC"):
+            if toc.flags & CTOCFlags.TOP_LEVEL:
+                toc_title = _text(toc.sub_frames, "TIT2")
+        title = toc_title or _text(tags, "TIT2") or None
+        return Episode(chapters=chapters, title=title, source=path,
+                       duration_ms=self.duration_ms(path))
+
+    def duration_ms(self, path: Path) -> int:
+        from mutagen.mp3 import MP3, HeaderNotFoundError
+
+        try:
+            return round(MP3(path).info.length * 1000)
+        except HeaderNotFoundError:
+            raise AudioFileError("no MPEG audio frames found; the file looks damaged",
+                                 path=path) from None
+
+    def write(self, path: Path, episode: Episode, options: WriteOptions) -> WriteReport:
+        duration = self.duration_ms(path)
+        tags = self._load(path)
+        tags.delall("CHAP")
+        tags.delall("CTOC")
+        chapters = episode.chapters
+        ends = effective_ends(chapters, duration)
+        ids = [f"chp{index}" for index in range(len(chapters))]
+        if chapters:
+            toc_frames = [TIT2(encoding=3, text=[episode.title])] if episode.title else []
+            tags.add(CTOC(element_id=TOC_ID, flags=CTOCFlags.TOP_LEVEL | CTOCFlags.ORDERED,
+                          child_element_ids=ids, sub_frames=toc_frames))
+        for element_id, chapter, end in zip(ids, chapters, ends, strict=True):
+            tags.add(CHAP(element_id=element_id, start_time=chapter.start_ms,
+                          end_time=end if end is not None else duration,
+                          start_offset=NO_OFFSET, end_offset=NO_OFFSET,
+                          sub_frames=_sub_frames(chapter)))
+        self._save(path, tags, options.id3v2_version)
+        return WriteReport()
+
+    def strip(self, path: Path) -> int:
+        tags = self._load(path)
+        count = len(tags.getall("CHAP"))
+        if count or tags.getall("CTOC"):
+            tags.delall("CHAP")
+            tags.delall("CTOC")
+            version = 4 if tags.version[1] == 4 else 3
+            self._save(path, tags, version)
+        return count
+
+    def _save(self, path: Path, tags: ID3, version: int) -> None:
+        buffer = io.BytesIO()
+        tags.save(buffer, v1=0, v2_version=version, padding=lambda info: PADDING)
+        new_tag = buffer.getvalue()
+        with path.open("rb") as original:
+            old_size = tag_size(original.read(10 + 4))
+            with rewrite(path) as out:
+                out.write(new_tag)
+                copy_range(original, out, old_size)
+
+
+def _sub_frames(chapter: Chapter) -> list:
+    frames: list = [TIT2(encoding=3, text=[chapter.title])]
+    if chapter.description:
+        frames.append(TIT3(encoding=3, text=[chapter.description]))
+    if chapter.url:
+        # WXXX's URL field is Latin-1 only: percent-encode anything else.
+        url = urllib.parse.quote(chapter.url, safe=":/?#[]@!$&'()*+,;=%~")
+        frames.append(WXXX(encoding=3, desc="", url=url))
+    if chapter.image_data:
+        frames.append(APIC(encoding=3, mime=chapter.image_mime or "image/jpeg", type=0,
+                           desc="chapter image", data=chapter.image_data))
+    return frames
+
+
+CONTAINER = Mp3Container()

@@ -1,0 +1,102 @@
+"""Chapter formats exchanged as text: a registry, like the containers'.
+
+Each module defines ``FORMAT``, an object with the ``ChapterFormat`` shape.
+``load`` returns the episode and any diagnostics (assumptions made, lines
+skipped); malformed input raises ``ChapterFormatError`` with line and column.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from podcast_tool.errors import UsageError
+from podcast_tool.model import Diagnostic, Episode
+
+#: What a format can keep, as shown by ``podcast-tool formats``.
+FEATURES = ("end", "description", "url", "image", "toc")
+
+
+@dataclass
+class ExportOptions:
+    #: Name of the audio file (CUE's FILE line, JSON's fileName).
+    audio_name: str | None = None
+    #: Time notation for formats that offer a choice: "fr" or "clock".
+    notation: str = "clock"
+    #: Insert an untitled chapter at 0 when the first starts later.
+    add_zero_chapter: bool = False
+    #: The audio's duration, to give the last chapter an end.
+    duration_ms: int | None = None
+
+
+class ChapterFormat(Protocol):
+    #: Name used by ``--format`` and ``--from``.
+    name: str
+    #: Human name shown by ``podcast-tool formats``.
+    label: str
+    #: Usual file extensions (with dot), the first being the default.
+    extensions: tuple[str, ...]
+    #: Subset of FEATURES this format keeps.
+    keeps: frozenset[str]
+
+    def sniff(self, text: str) -> bool:
+        """True if ``text`` looks like this format (first bytes suffice)."""
+
+    def load(self, text: str, source: Path | None = None) -> tuple[Episode, list[Diagnostic]]:
+        """Parse ``text``; raise ChapterFormatError on malformed input."""
+
+    def dump(self, episode: Episode, options: ExportOptions) -> tuple[str, list[Diagnostic]]:
+        """Render the episode; diagnostics warn where the format loses or breaks something."""
+
+
+#: Format modules, in the order they are listed and sniffed (outline last: it accepts anything).
+_MODULES = (
+    "json_chapters",
+    "psc",
+    "vtt",
+    "cue",
+    "ffmetadata",
+    "audacity",
+    "mp4chaps",
+    "chapters_txt",
+    "youtube",
+    "markdown",
+    "outline",
+)
+
+
+def all_formats() -> list[ChapterFormat]:
+    found: list[ChapterFormat] = []
+    for name in _MODULES:
+        try:
+            module = importlib.import_module(f"podcast_tool.formats.{name}")
+        except ModuleNotFoundError as error:
+            if error.name != f"podcast_tool.formats.{name}":
+                raise
+            continue
+        found.append(module.FORMAT)
+    return found
+
+
+def get_format(name: str) -> ChapterFormat:
+    for chapter_format in all_formats():
+        if chapter_format.name == name:
+            return chapter_format
+    names = ", ".join(f.name for f in all_formats())
+    raise UsageError(f"unknown chapter format '{name}' (known: {names})")
+
+
+def guess_format(text: str, path: Path | None = None) -> ChapterFormat:
+    """The format of ``text``: by content first, then by extension, else the outline parser."""
+    formats = all_formats()
+    for chapter_format in formats:
+        if chapter_format.name != "outline" and chapter_format.sniff(text):
+            return chapter_format
+    if path is not None:
+        suffix = path.suffix.lower()
+        for chapter_format in formats:
+            if suffix in chapter_format.extensions and chapter_format.name != "outline":
+                return chapter_format
+    return get_format("outline")

@@ -1,0 +1,211 @@
+"""Never corrupt a recording: temporary file in the same folder, then rename.
+
+``rewrite(path)`` yields a temporary file beside the target; when the block
+ends normally the temporary file is flushed, fsynced and renamed over the
+target (an atomic step on POSIX), so an interruption at any point leaves
+either the original or the complete new file. ``file_lock`` keeps two
+podcast-tool processes from writing the same file at once.
+
+Symlinks are written *through*: the link's target is replaced and the link
+stays a link.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import fcntl
+import os
+import secrets
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+from podcast_tool.errors import LockedError, WriteError
+
+TEMP_MARK = ".podcast-tool-"
+TEMP_SUFFIX = ".tmp"
+
+
+def real_target(path: str | os.PathLike[str]) -> Path:
+    """The file a write really replaces (symlinks resolved)."""
+    return Path(os.path.realpath(path))
+
+
+def temp_name_for(target: Path) -> Path:
+    return target.with_name(f".{target.name}{TEMP_MARK}{secrets.token_hex(4)}{TEMP_SUFFIX}")
+
+
+def stale_temps(target: Path) -> list[Path]:
+    """Temporary files an interrupted run left beside ``target``."""
+    prefix = f".{target.name}{TEMP_MARK}"
+    try:
+        names = os.listdir(target.parent)
+    except OSError:
+        return []
+    return [
+        target.parent / name
+        for name in names
+        if name.startswith(prefix) and name.endswith(TEMP_SUFFIX)
+    ]
+
+
+def remove_stale_temps(target: Path) -> int:
+    """Delete leftovers of interrupted runs. Call only while holding the file's lock."""
+    removed = 0
+    for leftover in stale_temps(target):
+        with contextlib.suppress(OSError):
+            leftover.unlink()
+            removed += 1
+    return removed
+
+
+def _describe_os_error(error: OSError, target: Path) -> str:
+    if error.errno == errno.ENOSPC:
+        return f"no space left on the device while writing {target.name}; the original is intact"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"permission denied writing beside {target.name}; the original is intact"
+    return f"could not write {target.name} ({error.strerror or error}); the original is intact"
+
+
+def _signature(stat: os.stat_result) -> tuple[int, int, int]:
+    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+
+
+def check_writable(target: Path) -> os.stat_result:
+    try:
+        stat = target.stat()
+    except FileNotFoundError:
+        raise WriteError("no such file", path=target) from None
+    if not os.access(target, os.W_OK):
+        raise WriteError("the file is read-only; nothing was written", path=target)
+    if not os.access(target.parent, os.W_OK | os.X_OK):
+        raise WriteError(
+            "its folder is read-only, so the file cannot be replaced safely; nothing was written",
+            path=target,
+        )
+    return stat
+
+
+@contextlib.contextmanager
+def rewrite(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+    """Yield a temporary file that replaces ``path`` when the block succeeds.
+
+    The original must not change while the block runs (another program
+    writing it); if it does, nothing is replaced and ``WriteError`` is raised.
+    """
+    target = real_target(path)
+    before = check_writable(target)
+    temp = temp_name_for(target)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:
+        raise WriteError(_describe_os_error(error, target), path=target) from error
+    completed = False
+    try:
+        with os.fdopen(fd, "wb") as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        os.chmod(temp, before.st_mode & 0o7777)
+        with contextlib.suppress(OSError):
+            os.chown(temp, before.st_uid, before.st_gid)
+        if _signature(target.stat()) != _signature(before):
+            raise WriteError("the file changed while it was being tagged; nothing was written",
+                             path=target)
+        os.replace(temp, target)
+        completed = True
+        _fsync_dir(target.parent)
+    except OSError as error:
+        raise WriteError(_describe_os_error(error, target), path=target) from error
+    finally:
+        if not completed:
+            with contextlib.suppress(OSError):
+                os.unlink(temp)
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+
+
+def copy_range(source: BinaryIO, dest: BinaryIO, offset: int, length: int | None = None) -> int:
+    """Copy ``length`` bytes (or to the end) of ``source`` from ``offset`` onto ``dest``'s end.
+
+    Uses the kernel's copy_file_range where it can (no trip through Python),
+    which makes a temp-and-rename write of a large file cheap.
+    """
+    if length is None:
+        length = os.fstat(source.fileno()).st_size - offset
+    dest.flush()
+    copied = 0
+    in_fd, out_fd = source.fileno(), dest.fileno()
+    out_offset = os.lseek(out_fd, 0, os.SEEK_END)
+    use_kernel = hasattr(os, "copy_file_range")
+    while copied < length:
+        chunk = min(length - copied, 1 << 30)
+        if use_kernel:
+            try:
+                done = os.copy_file_range(in_fd, out_fd, chunk, offset + copied, out_offset + copied)
+            except OSError as error:
+                if error.errno in (errno.EXDEV, errno.ENOSYS, errno.EINVAL, errno.EOPNOTSUPP):
+                    use_kernel = False
+                    continue
+                raise
+        else:
+            source.seek(offset + copied)
+            data = source.read(min(chunk, 1 << 20))
+            os.lseek(out_fd, out_offset + copied, os.SEEK_SET)
+            done = os.write(out_fd, data) if data else 0
+        if done == 0:
+            break
+        copied += done
+    os.lseek(out_fd, 0, os.SEEK_END)
+    dest.seek(0, os.SEEK_END)
+    return copied
+
+
+@contextlib.contextmanager
+def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0) -> Iterator[Path]:
+    """Hold an exclusive advisory lock on the file at ``path`` (its real target).
+
+    The lock is on the inode, and a rewrite replaces the inode; so after
+    taking it we check that the path still names the locked inode, and retry
+    if another process replaced it meanwhile.
+    """
+    target = real_target(path)
+    deadline = time.monotonic() + wait_seconds
+    while True:
+        try:
+            fd = os.open(target, os.O_RDONLY)
+        except FileNotFoundError:
+            raise WriteError("no such file", path=target) from None
+        except OSError as error:
+            raise WriteError(f"cannot open ({error.strerror})", path=target) from error
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if time.monotonic() >= deadline:
+                        raise LockedError(
+                            "another podcast-tool process is writing this file; try again later",
+                            path=target,
+                        ) from None
+                    time.sleep(0.05)
+            try:
+                same = os.fstat(fd).st_ino == target.stat().st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                remove_stale_temps(target)
+                yield target
+                return
+        finally:
+            os.close(fd)
