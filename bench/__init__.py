@@ -1,0 +1,1 @@
+"""Benchmarks: each prints ratios against the alternative measured in the same run."""
