@@ -1,0 +1,56 @@
+"""podcast-tool demo: synthesize the seed webinar's replay, tag it, read it back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from podcast_tool.cli.common import handles_errors, print_diagnostics, stdout_console
+from podcast_tool.cli.tables import chapter_table
+
+SEED = Path("chapters/travail-pair-2020-12-18.md")
+#: Silence after the last chapter's end, as a real recording has.
+TAIL_MS = 3000
+
+
+@click.command("demo")
+@click.option("--outline", type=click.Path(path_type=Path, dir_okay=False), default=SEED,
+              show_default=True, help="The outline to build the replay from.")
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Where to write the replay [default: audio/<outline name>.mp3].")
+@click.option("--fresh", is_flag=True, help="Synthesize again even if the replay exists.")
+@handles_errors
+def command(outline: Path, output: Path | None, fresh: bool) -> None:
+    """Synthesize a replay of the seed webinar, tag it from its outline, show the result."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    from podcast_tool import containers, demo, tagging
+    from podcast_tool.model import effective_ends
+    from podcast_tool.sources import load_chapters
+    from podcast_tool.timecodes import format_duration
+
+    console = stdout_console()
+    output = output or Path("audio") / f"{outline.stem}.mp3"
+    episode, _ = load_chapters(outline)
+    ends = [e for e in effective_ends(episode.chapters) if e is not None]
+    duration_ms = max([c.start_ms for c in episode.chapters] + ends) + TAIL_MS
+    boundaries = sorted({c.start_ms for c in episode.chapters}
+                        | {c.end_ms for c in episode.chapters if c.end_ms is not None})
+    if fresh or not output.exists():
+        pauses = demo.plan_pauses(boundaries)
+        with Progress(TextColumn("[bold]encoding[/] {task.description}"), BarColumn(),
+                      TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn(),
+                      console=console) as progress:
+            task = progress.add_task(f"{output} ({format_duration(duration_ms)})",
+                                     total=duration_ms)
+            demo.synthesize_replay(output, duration_ms, pauses, title=episode.title,
+                                   progress=lambda done, _total: progress.update(task, completed=done))
+    else:
+        console.print(f"using the existing {output} (--fresh to synthesize it again)")
+    result = tagging.prepare(output, outline)
+    tagging.write(result)
+    print_diagnostics(result.diagnostics, show_info=False)
+    console.print(f"tagged {output} with {len(result.episode.chapters)} chapters from {outline}")
+    console.print("read back from the file:")
+    console.print(chapter_table(containers.read_chapters(output)))
