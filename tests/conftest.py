@@ -32,6 +32,10 @@ ENCODINGS: dict[str, list[str]] = {
 }
 
 
+#: Length of the piece looped to make long files.
+LOOP_SECONDS = 10.0
+
+
 def run_ffmpeg(*args: str | Path) -> subprocess.CompletedProcess[bytes]:
     return subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-y", *map(str, args)],
                           capture_output=True, check=True)
@@ -64,7 +68,17 @@ def make_media(media_dir: Path) -> Callable[..., Path]:
         key = (ext, seconds, repr(sorted(tags.items())))
         if key not in cache:
             name = f"sample-{len(cache)}-{int(seconds)}s.{ext}"
-            cache[key] = synthesize(media_dir / name, seconds, ENCODINGS[ext], tags)
+            if seconds > LOOP_SECONDS * 2:
+                # Long files (the seed runs 2 h 33): loop a short piece by stream copy,
+                # which takes a fraction of a second instead of encoding hours of audio.
+                piece = make(ext, LOOP_SECONDS)
+                loops = int(seconds // LOOP_SECONDS)
+                run_ffmpeg("-stream_loop", str(loops), "-i", piece, "-t", str(seconds),
+                           "-c", "copy", *ENCODINGS[ext][-2:] if "-f" in ENCODINGS[ext] else [],
+                           media_dir / name)
+                cache[key] = media_dir / name
+            else:
+                cache[key] = synthesize(media_dir / name, seconds, ENCODINGS[ext], tags)
         return cache[key]
 
     return make

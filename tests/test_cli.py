@@ -1,0 +1,109 @@
+"""The CLI as users run it: entry points, exit codes, messages, lazy start-up."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from click.testing import CliRunner
+from conftest import ROOT, SEED_OUTLINE, ffmpeg_chapters
+
+from podcast_tool.cli import COMMANDS, main
+
+SEED_STARTS_S = [20, 420, 860, 3515, 3817, 4665, 5440, 8165, 8905]
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, cwd=ROOT,
+                          check=False)
+
+
+def test_three_entry_points_run_the_same_cli():
+    outputs = [run("cli.py", "--help"), run("-m", "podcast_tool", "--help")]
+    for result in outputs:
+        assert result.returncode == 0, result.stderr
+        for name in COMMANDS:
+            assert f"  {name} " in result.stdout
+    assert outputs[0].stdout.replace("cli.py", "X") == outputs[1].stdout.replace(
+        "python -m podcast_tool", "X")
+
+
+def test_help_imports_no_heavy_module():
+    code = ("import sys; from podcast_tool.cli import main\n"
+            "try:\n    main(['--help'])\nexcept SystemExit:\n    pass\n"
+            "heavy = [m for m in ('numpy', 'mutagen', 'pydub', 'rich', 'imageio_ffmpeg') "
+            "if m in sys.modules]\nprint('HEAVY=' + ','.join(heavy))")
+    result = run("-c", code)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "HEAVY="
+
+
+def test_usage_errors_exit_2():
+    runner = CliRunner()
+    assert runner.invoke(main, ["no-such-command"]).exit_code == 2
+    assert runner.invoke(main, ["tag"]).exit_code == 2
+    result = runner.invoke(main, ["export", str(SEED_OUTLINE), "--format", "nope"])
+    assert result.exit_code == 2
+    assert "unknown chapter format 'nope'" in result.output
+
+
+def test_missing_audio_is_a_clear_error(tmp_path):
+    result = CliRunner().invoke(main, ["tag", str(tmp_path / "absent.mp3"), str(SEED_OUTLINE)])
+    assert result.exit_code == 1
+    assert f"{tmp_path / 'absent.mp3'}: error: no such file" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_tag_show_export_on_the_seed(audio_copy):
+    path = audio_copy("mp3", seconds=9195)
+    runner = CliRunner()
+    result = runner.invoke(main, ["tag", str(path), str(SEED_OUTLINE)])
+    assert result.exit_code == 0, result.output
+    assert f"wrote 9 chapters to {path}" in result.output
+    assert "warning: " in result.output  # the seed's 7 min 55 s gap
+    starts = [round(c["start_ms"] / 1000) for c in ffmpeg_chapters(path)]
+    assert starts == SEED_STARTS_S
+
+    shown = runner.invoke(main, ["show", str(path), "--json"])
+    assert shown.exit_code == 0
+    data = json.loads(shown.stdout)
+    assert [c["start_ms"] // 1000 for c in data["chapters"]] == SEED_STARTS_S
+    assert data["chapters"][3]["title"] == "Questions du public"
+
+    exported = runner.invoke(main, ["export", str(path), "--format", "json"])
+    assert exported.exit_code == 0
+    document = json.loads(exported.stdout)
+    assert document["version"] == "1.2.0"
+    assert [c["startTime"] for c in document["chapters"]] == SEED_STARTS_S
+    assert all("endTime" in c for c in document["chapters"])  # from audio: every end is known
+
+
+def test_export_json_reflects_the_outline_exactly():
+    result = CliRunner().invoke(main, ["export", str(SEED_OUTLINE), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    chapters = json.loads(result.stdout)["chapters"]
+    assert [c["startTime"] for c in chapters] == SEED_STARTS_S  # nothing invented at 0
+    assert "endTime" not in chapters[0]  # "0'20 Mot d'accueil" has no written end
+    assert chapters[1]["endTime"] == 850
+    assert chapters[0]["title"] == "Mot d'accueil de Daniel Delaveau"
+    zero = CliRunner().invoke(main, ["export", str(SEED_OUTLINE), "--add-zero-chapter"])
+    assert json.loads(zero.stdout)["chapters"][0]["startTime"] == 0
+
+
+def test_dry_run_writes_nothing(audio_copy):
+    path = audio_copy("mp3", seconds=9195)
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, ["tag", str(path), str(SEED_OUTLINE), "--dry-run"])
+    assert result.exit_code == 0, result.output
+    assert "dry run: 9 chapters would be written" in result.output
+    assert path.read_bytes() == before
+
+
+def test_validation_errors_stop_the_write(audio_copy, tmp_path):
+    path = audio_copy("mp3")  # 12 s: the seed's chapters lie past its end
+    before = path.read_bytes()
+    result = CliRunner().invoke(main, ["tag", str(path), str(SEED_OUTLINE)])
+    assert result.exit_code == 1
+    assert "error:" in result.output and "nothing was written" in result.output
+    assert path.read_bytes() == before
