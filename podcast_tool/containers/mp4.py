@@ -1,0 +1,362 @@
+"""MP4 family (.m4a, .m4b, .mp4, .m4r): Nero ``chpl`` and a QuickTime chapter track.
+
+mutagen cannot write MP4 chapters (its issue #295), so this is our own code:
+
+- ``moov`` is parsed (``mp4_movie``); old chapter tracks (whatever ``tref/chap``
+  names, ffmpeg's included), their ``tref/chap`` references and ``chpl`` are
+  removed, and new ones built (``mp4_chapters``);
+- the chapter text samples go in their own small ``mdat`` right after ``moov``,
+  so a faststart file stays faststart and the audio ``mdat`` is never touched;
+  an ``mdat`` that only old chapter tracks used is dropped, so re-tagging never
+  leaves orphans behind;
+- the new file is assembled in a temporary file (``safewrite.rewrite``): the
+  new ``moov`` and chapter ``mdat`` are written, every other top-level box is
+  copied with ``copy_range`` (an in-kernel copy), and every chunk offset
+  (``stco``/``co64`` of every track) moves by however far its box moved.
+
+Everything else (``ftyp``, ``ilst`` tags and cover art, edit lists, gapless
+info, other ``udta`` boxes) is written back byte for byte.
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import struct
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+from podcast_tool.containers import WriteOptions, WriteReport
+from podcast_tool.containers.mp4_boxes import Box, BoxError, Relocation, TopBox
+from podcast_tool.containers.mp4_chapters import (
+    CHPL_MAX_CHAPTERS,
+    CHPL_MAX_TITLE_BYTES,
+    ChapterTrack,
+    build_chapter_track,
+    build_chpl,
+    chunk_offset_box,
+)
+from podcast_tool.containers.mp4_movie import (
+    MEDIA_HANDLERS,
+    UNDETERMINED_LANGUAGE,
+    FragmentedMovieError,
+    Movie,
+    Track,
+    load_movie,
+    read_chapters,
+)
+from podcast_tool.errors import AudioFileError, ChapterFormatError, UnsupportedAudioError, WriteError
+from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
+from podcast_tool.safewrite import copy_range, rewrite
+
+#: Top-level boxes a file may start with besides ftyp (old QuickTime files).
+OTHER_FIRST_BOXES = (b"moov", b"mdat", b"free", b"skip", b"wide")
+#: Boxes in ``stbl`` that hold absolute file offsets we do not rewrite.
+UNMOVABLE_OFFSET_BOXES = (b"saio",)
+
+
+@contextlib.contextmanager
+def _opened(path: Path) -> Iterator[tuple[BinaryIO, Movie]]:
+    """The file open for reading, its movie parsed; damage becomes an error naming the file."""
+    try:
+        with path.open("rb") as handle:
+            yield handle, load_movie(handle)
+    except FragmentedMovieError:
+        raise UnsupportedAudioError(
+            "fragmented MP4 (moof boxes), which podcast-tool cannot chapter",
+            path=path, hint="remux it first: ffmpeg -i IN -c copy OUT.m4a") from None
+    except BoxError as error:
+        raise AudioFileError(f"not a valid MP4 file: {error}", path=path) from None
+    except (struct.error, IndexError) as error:
+        raise AudioFileError(f"not a valid MP4 file: its boxes are inconsistent ({error})",
+                             path=path) from None
+
+
+class _OffsetTable:
+    """A kept track's stco/co64, rewritten from its original offsets for each layout tried."""
+
+    def __init__(self, box: Box, offsets: list[int]) -> None:
+        self.box = box
+        self.offsets = offsets
+        self.original = (box.kind, box.payload)
+
+    def apply(self, relocation: Relocation) -> None:
+        moved = relocation.shift(self.offsets)
+        if moved is self.offsets:
+            self.box.kind, self.box.payload = self.original  # unmoved: the original bytes
+            return
+        wide = self.original[0] == b"co64" or (bool(moved) and max(moved) > 0xFFFFFFFF)
+        self.box.kind = b"co64" if wide else b"stco"
+        self.box.payload = (bytes(4) + struct.pack(">I", len(moved))
+                            + struct.pack(f">{len(moved)}{'Q' if wide else 'I'}", *moved))
+
+
+@dataclass
+class _Edit:
+    """What a write or strip changes, decided before any byte is written."""
+
+    movie: Movie
+    #: Top-level boxes dropped (mdats only old chapter tracks used).
+    dropped: list[TopBox]
+    tables: list[_OffsetTable]
+    chapter_track: ChapterTrack | None = None
+    #: True when moov changed at all (else there is nothing to write).
+    changed: bool = False
+
+
+def _remove_old_chapters(movie: Movie) -> _Edit:
+    """Take out chapter tracks, tref/chap and chpl; find mdats left without a user."""
+    old = movie.chapter_tracks()
+    changed = bool(old)
+    removed_offsets: list[int] = []
+    for track in old:
+        removed_offsets += track.chunk_offsets()
+        movie.moov.kids().remove(track.trak)
+    tables = []
+    for track in movie.tracks:
+        tref = track.trak.find(b"tref")
+        if tref is not None and tref.find(b"chap") is not None:
+            tref.kids()[:] = [box for box in tref.kids() if box.kind != b"chap"]
+            if not tref.kids():
+                track.trak.kids().remove(tref)
+            changed = True
+        box, _ = chunk_offset_box(track.sample_table)
+        tables.append(_OffsetTable(box, track.chunk_offsets()))
+    udta = movie.udta
+    if udta is not None and udta.find(b"chpl") is not None:
+        udta.kids()[:] = [box for box in udta.kids() if box.kind != b"chpl"]
+        changed = True
+    kept = sorted(offset for table in tables for offset in table.offsets)
+    dropped = []
+    for top in movie.tops:
+        if top.kind == b"mdat" and _holds_any(removed_offsets, top) and not _holds_sorted(kept, top):
+            dropped.append(top)
+    return _Edit(movie, dropped, tables, changed=changed)
+
+
+def _holds_any(offsets: list[int], box: TopBox) -> bool:
+    return any(box.offset <= offset < box.end for offset in offsets)
+
+
+def _holds_sorted(sorted_offsets: list[int], box: TopBox) -> bool:
+    index = bisect.bisect_left(sorted_offsets, box.offset)
+    return index < len(sorted_offsets) and sorted_offsets[index] < box.end
+
+
+def _clock(ms: int) -> str:
+    seconds = ms // 1000
+    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+
+
+def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: Path
+                  ) -> list[Diagnostic]:
+    """Build chpl and the chapter track into the movie; return what the user should know."""
+    movie = edit.movie
+    diagnostics: list[Diagnostic] = []
+
+    def note(severity: Severity, code: str, message: str, chapter: Chapter | None = None,
+             hint: str | None = None) -> None:
+        if chapter is not None and chapter.line is not None and episode.source is not None:
+            where, line = str(episode.source), chapter.line
+        else:
+            where, line = str(path), None
+        diagnostics.append(Diagnostic(severity, code, message, file=where, line=line, hint=hint))
+
+    media = [track for track in movie.tracks if track.handler in MEDIA_HANDLERS]
+    if not media:
+        raise AudioFileError("the file has no audio track to attach chapters to", path=path)
+    movie_duration, movie_timescale = movie.duration()
+    audio = next((track for track in media if track.handler == b"soun"), media[0])
+    audio_timescale, _, language = audio.media_header()
+    # The audio's own clock, like ffmpeg: chapter times land on its samples.
+    timescale = audio_timescale if audio_timescale >= 1000 else 1000
+    total = round(movie_duration * timescale / movie_timescale)
+    if total <= 0:
+        raise AudioFileError("the file reports no duration; cannot place chapters", path=path)
+    starts = [round(chapter.start_ms * timescale / 1000) for chapter in chapters]
+    for index, (chapter, start) in enumerate(zip(chapters, starts, strict=True)):
+        if start >= total:
+            raise ChapterFormatError(
+                f"chapter {index + 1} ({chapter.title!r}) starts at {_clock(chapter.start_ms)}, "
+                f"at or after the end of the audio ({_clock(round(total * 1000 / timescale))})",
+                path=path)
+        if index and start <= starts[index - 1]:
+            raise ChapterFormatError(
+                f"chapters {index} and {index + 1} start at the same time "
+                f"({_clock(chapter.start_ms)})", path=path)
+
+    titles = [chapter.title for chapter in chapters]
+    if starts[0] > 0:
+        # Samples are durations, so the track starts at 0: pad with an untitled sample.
+        starts.insert(0, 0)
+        titles.insert(0, "")
+        note(Severity.INFO, "mp4-leading-chapter",
+             f"the QuickTime chapter track starts at 0:00:00, so Apple players show an untitled "
+             f"chapter before the first one ({_clock(chapters[0].start_ms)})",
+             hint="add a chapter at 0'00 to give the opening a title")
+    durations = [end - start for start, end in zip(starts, starts[1:] + [total], strict=True)]
+
+    kept_ids = [track.track_id for track in movie.tracks]
+    track_id = max(kept_ids, default=0) + 1
+    creation, modification, _, _ = movie.movie_header()
+    edit.chapter_track, cut_samples = build_chapter_track(
+        track_id=track_id, titles=titles, durations=durations, timescale=timescale,
+        movie_duration=movie_duration, language=language or UNDETERMINED_LANGUAGE,
+        creation=creation, modification=modification)
+    offset = len(titles) - len(chapters)
+    for index in cut_samples:
+        note(Severity.WARNING, "mp4-title-cut", "a chapter title longer than 65535 bytes was cut",
+             chapters[index - offset])
+
+    last_trak = max(index for index, box in enumerate(movie.moov.kids()) if box.kind == b"trak")
+    movie.moov.kids().insert(last_trak + 1, edit.chapter_track.trak)
+    for track in media:
+        _add_chapter_reference(track, track_id)
+    movie.set_next_track_id(track_id + 1)
+
+    in_chpl = chapters[:CHPL_MAX_CHAPTERS]
+    if len(chapters) > CHPL_MAX_CHAPTERS:
+        note(Severity.WARNING, "mp4-chpl-too-many",
+             f"the Nero chapter list (chpl) holds at most {CHPL_MAX_CHAPTERS} chapters; "
+             f"{len(chapters) - CHPL_MAX_CHAPTERS} later ones are only in the QuickTime track")
+    chpl, cut_titles = build_chpl([(chapter.start_ms, chapter.title) for chapter in in_chpl])
+    for index in cut_titles:
+        note(Severity.WARNING, "mp4-chpl-title-cut",
+             f"chapter {index + 1}'s title is longer than {CHPL_MAX_TITLE_BYTES} bytes; the Nero "
+             "chapter list (chpl) keeps only its start (the QuickTime track keeps it whole)",
+             in_chpl[index])
+    udta = movie.udta
+    if udta is None:
+        movie.moov.kids().append(Box.container(b"udta", [chpl]))
+    else:
+        udta.kids().append(chpl)
+    edit.changed = True
+    return diagnostics
+
+
+def _add_chapter_reference(track: Track, chapter_track_id: int) -> None:
+    chap = Box(b"chap", payload=struct.pack(">I", chapter_track_id))
+    tref = track.trak.find(b"tref")
+    if tref is not None:
+        tref.kids().append(chap)
+        return
+    # tref sits before mdia, like ffmpeg and Apple write it.
+    children = track.trak.kids()
+    mdia = next((index for index, box in enumerate(children) if box.kind == b"mdia"),
+                len(children))
+    children.insert(mdia, Box.container(b"tref", [chap]))
+
+
+def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
+    """Lay the new file out, fix every chunk offset, and write it through a temp file."""
+    movie = edit.movie
+    samples = edit.chapter_track.samples if edit.chapter_track else b""
+    chapter_mdat = struct.pack(">I4s", 8 + len(samples), b"mdat") + samples if samples else b""
+    kept = [top for top in movie.tops if top not in edit.dropped]
+    moov_size = movie.moov.size()
+    for _ in range(8):  # converges in 1-3 rounds (stco may widen to co64 once)
+        relocation = Relocation()
+        position = 0
+        chapter_offset = 0
+        for top in kept:
+            if top is movie.moov_top:
+                position += moov_size
+                chapter_offset = position
+                position += len(chapter_mdat)
+            else:
+                relocation.moves.append((top.offset, top.end, position - top.offset))
+                position += top.size
+        for table in edit.tables:
+            table.apply(relocation)
+        if edit.chapter_track is not None:
+            edit.chapter_track.set_chunk_offset(chapter_offset + 8)
+        new_size = movie.moov.size()
+        if new_size == moov_size:
+            break
+        moov_size = new_size
+    else:
+        raise AudioFileError("could not lay out the new movie header", path=path)
+    if any(delta for _, _, delta in relocation.moves) and any(
+            box.kind in UNMOVABLE_OFFSET_BOXES for box in movie.moov.walk()):
+        raise UnsupportedAudioError("the file carries encryption offsets (saio) that podcast-tool "
+                                    "cannot move; it looks DRM-protected", path=path)
+    # New bytes, or (offset, length) ranges of the original, adjacent ranges merged.
+    pieces: list[bytes | tuple[int, int]] = []
+    for top in kept:
+        if top is movie.moov_top:
+            pieces += [movie.moov.to_bytes(), chapter_mdat]
+            continue
+        last = pieces[-1] if pieces else None
+        if isinstance(last, tuple) and sum(last) == top.offset:
+            pieces[-1] = (last[0], last[1] + top.size)
+        else:
+            pieces.append((top.offset, top.size))
+    if movie.trailing:
+        pieces.append((movie.file_size - movie.trailing, movie.trailing))
+    with rewrite(path) as out:
+        for piece in pieces:
+            if isinstance(piece, bytes):
+                out.write(piece)
+            elif copy_range(handle, out, *piece) != piece[1]:
+                raise WriteError("the file got shorter while it was being tagged; nothing was "
+                                 "written", path=path)
+
+
+class Mp4Container:
+    name = "mp4"
+    extensions = (".m4a", ".m4b", ".mp4", ".m4r", ".m4v", ".mov")
+
+    def sniff(self, head: bytes) -> bool:
+        if len(head) < 8:
+            return False
+        size, kind = struct.unpack_from(">I4s", head)
+        if kind == b"ftyp":
+            return 8 <= size <= 4096
+        if kind not in OTHER_FIRST_BOXES or not (size in (0, 1) or size >= 8):
+            return False
+        if kind == b"moov":
+            return head[12:16] in (b"mvhd", b"cmov", b"")
+        if kind in (b"free", b"skip", b"wide") and 8 <= size <= len(head) - 8:
+            # A padding box is common to many formats: insist the next box is MP4's too.
+            return head[size + 4:size + 8] in (b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide")
+        return True
+
+    def read(self, path: Path) -> Episode:
+        with _opened(path) as (handle, movie):
+            chapters = read_chapters(handle, movie)
+            title = movie.title()
+            duration, timescale = movie.duration()
+        return Episode(chapters=chapters, title=title, source=path,
+                       duration_ms=round(duration * 1000 / timescale) or self._mutagen_ms(path))
+
+    def duration_ms(self, path: Path) -> int:
+        with _opened(path) as (_, movie):
+            duration, timescale = movie.duration()
+        return round(duration * 1000 / timescale) or self._mutagen_ms(path)
+
+    def _mutagen_ms(self, path: Path) -> int:
+        from mutagen.mp4 import MP4
+
+        return round(MP4(path).info.length * 1000)
+
+    def write(self, path: Path, episode: Episode, options: WriteOptions) -> WriteReport:
+        chapters = sorted(episode.chapters, key=lambda chapter: chapter.start_ms)
+        with _opened(path) as (handle, movie):
+            edit = _remove_old_chapters(movie)
+            diagnostics = _add_chapters(edit, chapters, episode, path) if chapters else []
+            if edit.changed:
+                _write(path, handle, edit)
+        return WriteReport(diagnostics=diagnostics)
+
+    def strip(self, path: Path) -> int:
+        with _opened(path) as (handle, movie):
+            count = len(read_chapters(handle, movie))
+            edit = _remove_old_chapters(movie)
+            if edit.changed:
+                _write(path, handle, edit)
+        return count
+
+
+CONTAINER = Mp4Container()

@@ -1,0 +1,287 @@
+"""The two MP4 chapter forms: Nero ``chpl`` and the QuickTime chapter track.
+
+Pure functions over ``Box`` trees and bytes: building ``chpl`` and a chapter
+``trak`` (with the text samples that go in their own ``mdat``), and reading
+both back. The file layout (where boxes go, chunk offsets) is ``mp4.py``'s job.
+"""
+
+from __future__ import annotations
+
+import struct
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from podcast_tool.containers.mp4_boxes import Box, BoxError, full_box_header, u32
+
+#: chpl stores start times in 100-nanosecond units.
+CHPL_UNITS_PER_MS = 10_000
+CHPL_MAX_CHAPTERS = 255
+CHPL_MAX_TITLE_BYTES = 255
+#: A text sample's length field is 16 bits.
+SAMPLE_MAX_TEXT_BYTES = 0xFFFF
+#: More samples than this in a chapter track is not a chapter list.
+MAX_CHAPTER_SAMPLES = 100_000
+#: Largest chapter text sample we read (the format's own limit plus headers).
+MAX_SAMPLE_BYTES = 2 + SAMPLE_MAX_TEXT_BYTES + 64
+
+#: Marks the sample text as UTF-8 (QuickTime text sample modifier).
+ENCD_UTF8 = bytes.fromhex("0000000c656e636400000100")
+#: Text sample description: the tx3g-style body ffmpeg writes, which Apple's
+#: players and ffmpeg accept, ending in an ``ftab`` font table with one font.
+TEXT_SAMPLE_ENTRY = (
+    b"\x00" * 6 + b"\x00\x01"  # reserved, data reference index 1
+    + bytes.fromhex("00000001" "0000" "00000000")  # display flags, justification, background
+    + bytes(8)  # default text box
+    + bytes.fromhex("00000000" "0001" "00" "00" "00000000")  # style record: font 1
+    + bytes.fromhex("0000000d" "66746162" "0001" "0001" "00")  # ftab: 1 font, id 1, no name
+)
+#: Base media header for a QuickTime text track (``gmin`` + ``text``), as ffmpeg writes it.
+GMHD_PAYLOAD = bytes.fromhex(
+    "00000018676d696e" "00000000" "0040" "800080008000" "0000" "0000"
+    "0000002c74657874" "00010000000000000000000000000000000100000000000000000000000000004000"
+    "0000"
+)
+IDENTITY_MATRIX = bytes.fromhex("000100000000000000000000" "000000000001000000000000"
+                                "000000000000000040000000")
+HANDLER_NAME = b"Chapters\x00"
+
+
+def cut_utf8(text: str, limit: int) -> tuple[bytes, bool]:
+    """``text`` as UTF-8 of at most ``limit`` bytes, cut at a character boundary."""
+    data = text.encode("utf-8")
+    if len(data) <= limit:
+        return data, False
+    return data[:limit].decode("utf-8", "ignore").encode("utf-8"), True
+
+
+# --- chpl ---------------------------------------------------------------------------------
+
+def build_chpl(chapters: list[tuple[int, str]]) -> tuple[Box, list[int]]:
+    """A chpl box for (start_ms, title) pairs; also the indexes of titles that were cut."""
+    parts = [bytes([1, 0, 0, 0]), bytes(4), bytes([len(chapters)])]
+    cut: list[int] = []
+    for index, (start_ms, title) in enumerate(chapters):
+        encoded, was_cut = cut_utf8(title, CHPL_MAX_TITLE_BYTES)
+        if was_cut:
+            cut.append(index)
+        parts.append(struct.pack(">QB", start_ms * CHPL_UNITS_PER_MS, len(encoded)) + encoded)
+    return Box(b"chpl", payload=b"".join(parts)), cut
+
+
+def parse_chpl(payload: bytes) -> list[tuple[int, str]]:
+    """(start_ms, title) pairs of a chpl box (versions 0 and 1)."""
+    version = full_box_header(payload, b"chpl", 5)
+    offset = 8 if version else 4
+    if len(payload) <= offset:
+        raise BoxError("box 'chpl' is too short; the file looks damaged")
+    count = payload[offset]
+    offset += 1
+    chapters = []
+    for _ in range(count):
+        if offset + 9 > len(payload):
+            raise BoxError("box 'chpl' ends in the middle of a chapter; the file looks damaged")
+        start, length = struct.unpack_from(">QB", payload, offset)
+        offset += 9
+        title = payload[offset:offset + length].decode("utf-8", "replace")
+        offset += length
+        chapters.append((round(start / CHPL_UNITS_PER_MS), title))
+    return chapters
+
+
+# --- the QuickTime chapter track ------------------------------------------------------------
+
+@dataclass
+class ChapterTrack:
+    trak: Box
+    #: The text samples, in order, to store in one chunk.
+    samples: bytes
+    #: The track's chunk offset box: ``set_chunk_offset`` rewrites it once the layout is known.
+    chunk_offsets: Box
+
+    def set_chunk_offset(self, offset: int) -> None:
+        if offset > 0xFFFFFFFF:
+            self.chunk_offsets.kind = b"co64"
+            self.chunk_offsets.payload = bytes(4) + u32(1) + struct.pack(">Q", offset)
+        else:
+            self.chunk_offsets.kind = b"stco"
+            self.chunk_offsets.payload = bytes(4) + u32(1) + u32(offset)
+
+
+def text_sample(title: str) -> tuple[bytes, bool]:
+    encoded, was_cut = cut_utf8(title, SAMPLE_MAX_TEXT_BYTES)
+    return struct.pack(">H", len(encoded)) + encoded + ENCD_UTF8, was_cut
+
+
+def _versioned_times(version_for: int, creation: int, modification: int) -> tuple[int, bytes]:
+    """Version and creation+modification fields of a tkhd/mdhd."""
+    if version_for > 0xFFFFFFFF or creation > 0xFFFFFFFF or modification > 0xFFFFFFFF:
+        return 1, struct.pack(">QQ", creation, modification)
+    return 0, struct.pack(">II", creation, modification)
+
+
+def _duration_field(version: int, duration: int) -> bytes:
+    return struct.pack(">Q", duration) if version == 1 else u32(duration)
+
+
+def build_chapter_track(
+    *,
+    track_id: int,
+    titles: list[str],
+    durations: list[int],
+    timescale: int,
+    movie_duration: int,
+    language: bytes,
+    creation: int,
+    modification: int,
+) -> tuple[ChapterTrack, list[int]]:
+    """A disabled text track with one sample per title; also the indexes of cut titles.
+
+    ``durations`` are in ``timescale`` units and sum to the track's length;
+    ``movie_duration`` is the same length in the movie's timescale.
+    """
+    samples: list[bytes] = []
+    cut: list[int] = []
+    for index, title in enumerate(titles):
+        sample, was_cut = text_sample(title)
+        samples.append(sample)
+        if was_cut:
+            cut.append(index)
+    media_duration = sum(durations)
+
+    version, times = _versioned_times(movie_duration, creation, modification)
+    # flags 2 = "in movie" but not enabled: players hide it, chapter readers find it via tref.
+    tkhd = Box(b"tkhd", payload=(
+        bytes([version, 0, 0, 2]) + times + u32(track_id) + bytes(4)
+        + _duration_field(version, movie_duration) + bytes(8)
+        + bytes(2) + bytes(2) + bytes(2) + bytes(2)  # layer, alternate group, volume, reserved
+        + IDENTITY_MATRIX + bytes(8)  # width, height
+    ))
+    version, times = _versioned_times(media_duration, creation, modification)
+    mdhd = Box(b"mdhd", payload=(
+        bytes([version, 0, 0, 0]) + times + u32(timescale)
+        + _duration_field(version, media_duration) + language + bytes(2)
+    ))
+    hdlr = Box(b"hdlr", payload=bytes(8) + b"text" + bytes(12) + HANDLER_NAME)
+    dinf = Box(b"dinf", payload=Box(b"dref", payload=bytes(4) + u32(1) + Box(
+        b"url ", payload=bytes([0, 0, 0, 1])).to_bytes()).to_bytes())
+    stsd = Box(b"stsd", payload=bytes(4) + u32(1) + Box(b"text", payload=TEXT_SAMPLE_ENTRY).to_bytes())
+    # One stts entry per sample: what AVFoundation handles best.
+    stts = Box(b"stts", payload=bytes(4) + u32(len(durations))
+               + b"".join(struct.pack(">II", 1, duration) for duration in durations))
+    stsc = Box(b"stsc", payload=bytes(4) + u32(1) + struct.pack(">III", 1, len(samples), 1))
+    stsz = Box(b"stsz", payload=bytes(4) + u32(0) + u32(len(samples))
+               + b"".join(u32(len(sample)) for sample in samples))
+    chunk_offsets = Box(b"stco", payload=bytes(4) + u32(1) + u32(0))
+    stbl = Box.container(b"stbl", [stsd, stts, stsc, stsz, chunk_offsets])
+    minf = Box.container(b"minf", [Box(b"gmhd", payload=GMHD_PAYLOAD), dinf, stbl])
+    mdia = Box.container(b"mdia", [mdhd, hdlr, minf])
+    trak = Box.container(b"trak", [tkhd, mdia])
+    return ChapterTrack(trak, b"".join(samples), chunk_offsets), cut
+
+
+def read_text_samples(handle: BinaryIO, file_size: int, stbl: Box
+                      ) -> list[tuple[int, str]]:
+    """(duration in media units, text) of every sample of a text track."""
+    sizes = _sample_sizes(stbl)
+    durations = _sample_durations(stbl, len(sizes))
+    positions = _sample_positions(stbl, sizes)
+    samples = []
+    for size, duration, position in zip(sizes, durations, positions, strict=True):
+        if size > MAX_SAMPLE_BYTES or position + size > file_size:
+            raise BoxError("a chapter text sample lies outside the file; the file looks damaged")
+        handle.seek(position)
+        data = handle.read(size)
+        samples.append((duration, _sample_text(data)))
+    return samples
+
+
+def _sample_text(data: bytes) -> str:
+    if len(data) < 2:
+        return ""
+    length = min(struct.unpack_from(">H", data)[0], len(data) - 2)
+    text = data[2:2 + length]
+    if text.startswith((b"\xfe\xff", b"\xff\xfe")):
+        return text.decode("utf-16", "replace")
+    return text.decode("utf-8", "replace").rstrip("\x00")
+
+
+def _table(stbl: Box, kind: bytes, header: int, entry_size: int) -> tuple[bytes, int]:
+    """A sample table's payload and entry count, after checking the entries fit."""
+    box = stbl.find(kind)
+    if box is None:
+        raise BoxError(f"the chapter track has no '{kind.decode()}' table; the file looks damaged")
+    payload = box.payload
+    full_box_header(payload, kind, header)
+    count = struct.unpack_from(">I", payload, header - 4)[0]
+    if count > MAX_CHAPTER_SAMPLES or header + count * entry_size > len(payload):
+        raise BoxError(f"the chapter track's '{kind.decode()}' table is damaged")
+    return payload, count
+
+
+def _sample_sizes(stbl: Box) -> list[int]:
+    box = stbl.find(b"stsz")
+    if box is None:
+        raise BoxError("the chapter track has no 'stsz' table; the file looks damaged")
+    full_box_header(box.payload, b"stsz", 12)
+    uniform, count = struct.unpack_from(">II", box.payload, 4)
+    if count > MAX_CHAPTER_SAMPLES:
+        raise BoxError("the chapter track's 'stsz' table is damaged")
+    if uniform:
+        return [uniform] * count
+    payload, count = _table(stbl, b"stsz", 12, 4)
+    return list(struct.unpack_from(f">{count}I", payload, 12))
+
+
+def _sample_durations(stbl: Box, sample_count: int) -> list[int]:
+    payload, count = _table(stbl, b"stts", 8, 8)
+    durations: list[int] = []
+    for index in range(count):
+        repeat, delta = struct.unpack_from(">II", payload, 8 + 8 * index)
+        durations.extend([delta] * min(repeat, sample_count - len(durations)))
+    if len(durations) < sample_count:
+        raise BoxError("the chapter track's 'stts' table is shorter than its samples")
+    return durations
+
+
+def chunk_offset_box(stbl: Box) -> tuple[Box, int]:
+    """A sample table's stco/co64 and its entry count, after checking the entries fit."""
+    box = stbl.find(b"stco") or stbl.find(b"co64")
+    if box is None:
+        raise BoxError("a track has no chunk offset table ('stco'); the file looks damaged")
+    width = 4 if box.kind == b"stco" else 8
+    full_box_header(box.payload, box.kind, 8)
+    count = struct.unpack_from(">I", box.payload, 4)[0]
+    if 8 + count * width > len(box.payload):
+        raise BoxError(f"a track's '{box.kind.decode()}' table claims {count} entries but is "
+                       "shorter; the file looks damaged")
+    return box, count
+
+
+def chunk_offsets(stbl: Box) -> list[int]:
+    """The chunk offsets of a sample table (stco or co64)."""
+    box, count = chunk_offset_box(stbl)
+    code = "I" if box.kind == b"stco" else "Q"
+    return list(struct.unpack_from(f">{count}{code}", box.payload, 8))
+
+
+def _sample_positions(stbl: Box, sizes: list[int]) -> list[int]:
+    offsets = chunk_offsets(stbl)
+    payload, count = _table(stbl, b"stsc", 8, 12)
+    runs = [struct.unpack_from(">III", payload, 8 + 12 * index)[:2] for index in range(count)]
+    positions: list[int] = []
+    sample = 0
+    for run_index, (first_chunk, per_chunk) in enumerate(runs):
+        next_first = runs[run_index + 1][0] if run_index + 1 < len(runs) else len(offsets) + 1
+        for chunk in range(first_chunk, min(next_first, len(offsets) + 1)):
+            if sample >= len(sizes):
+                break
+            if chunk < 1:
+                raise BoxError("the chapter track's 'stsc' table is damaged")
+            position = offsets[chunk - 1]
+            for _ in range(min(per_chunk, len(sizes) - sample)):
+                positions.append(position)
+                position += sizes[sample]
+                sample += 1
+    if sample < len(sizes):
+        raise BoxError("the chapter track's chunks hold fewer samples than it declares")
+    return positions
