@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import random
 from pathlib import Path
 
@@ -102,12 +103,19 @@ def missing(audio_copy, tmp_path) -> Path:
     return tmp_path / "absent.opus"
 
 
+def fifo(audio_copy, tmp_path) -> Path:
+    path = tmp_path / "pipe.wav"
+    os.mkfifo(path)  # opening it to sniff would block forever
+    return path
+
+
 BAD_FILES = {
     "empty": (empty, "the file is empty"),
     "random": (random_bytes, "not an audio file"),
     "text": (text, "not an audio file"),
     "folder": (folder, "is a folder"),
     "missing": (missing, "no such file"),
+    "fifo": (fifo, "is not a regular file"),
     "ogg-20": (truncated("ogg", 20), "not an audio file"),
     "ogg-100": (truncated("ogg", 100), "not a readable Ogg Vorbis file: its headers look damaged"),
     "opus-100": (truncated("opus", 100), "not a readable Ogg Opus file: its headers look damaged"),

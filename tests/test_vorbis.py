@@ -125,6 +125,18 @@ def test_seed_chapters_read_back_by_ffmpeg_and_mutagen(audio_copy, ext):
     assert decoded_md5(path) == audio_before
 
 
+def test_what_the_format_cannot_hold_is_reported(audio_copy):
+    path = audio_copy("flac")
+    plain = containers.write_chapters(path, Episode(chapters=list(SHORT_CHAPTERS)))
+    assert plain.diagnostics == []
+    # The seed's 1'17''45 à 1'22''45 chapter ends before the next one (1'30''40).
+    report = containers.write_chapters(path, Episode(chapters=[
+        *SEED_CHAPTERS[:6], Chapter(ms(1, 30, 40), "Tableau Ronde 2", description="Horizontalité")]))
+    (note,) = report.diagnostics
+    assert note.code == "vorbis-not-kept" and note.file == str(path)
+    assert note.message.endswith("not written: descriptions, end times (a chapter now runs to the next one)")
+
+
 @pytest.mark.parametrize("ext", EXTENSIONS)
 def test_ends_are_next_start_and_last_is_the_duration(audio_copy, ext):
     path = audio_copy(ext)

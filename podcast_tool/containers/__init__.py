@@ -2,9 +2,11 @@
 
 Each module (``id3``, ``mp4``, ``vorbis``…) defines a ``Container``; the
 registry picks one by the file's *content* (magic bytes), the extension only
-breaking ties. Every public function here is the single error boundary around
-mutagen and our own parsers: whatever goes wrong inside comes out as an
-``AudioFileError`` naming the file.
+breaking ties (a module may define ``CONTAINERS``, several related containers;
+a container with ``found_behind_id3 = True`` is also recognised behind a
+leading ID3v2 tag, as FLAC sometimes is). Every public function here is the
+single error boundary around mutagen and our own parsers: whatever goes wrong
+inside comes out as an ``AudioFileError`` naming the file.
 """
 
 from __future__ import annotations
