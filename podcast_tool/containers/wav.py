@@ -149,9 +149,9 @@ class WavContainer(Mp3Container):
         with path.open("rb") as original:
             layout = read_layout(original, path)
             kept = [c for c in layout.chunks if c.chunk_id not in ID3_CHUNK_IDS]
+            # The new tag takes the first old tag's place (chunks before it are all kept), else comes last.
             tag_index = next((i for i, c in enumerate(layout.chunks) if c.chunk_id in ID3_CHUNK_IDS),
                              len(layout.chunks))
-            tag_index -= sum(1 for c in layout.chunks[:tag_index] if c.chunk_id in ID3_CHUNK_IDS)
             pieces: list[RiffChunk | bytes] = list(kept)
             if new_tag:
                 pieces.insert(tag_index, b"id3 " + struct.pack("<I", len(new_tag)) + new_tag
