@@ -15,6 +15,7 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import os
 import secrets
 import time
@@ -33,13 +34,34 @@ def real_target(path: str | os.PathLike[str]) -> Path:
     return Path(os.path.realpath(path))
 
 
+#: Longest file name most file systems accept, in bytes.
+NAME_MAX = 255
+#: Room the temp name needs beyond the target's name: dot, mark, random part, suffix.
+_TEMP_EXTRA = 1 + len(TEMP_MARK) + 8 + len(TEMP_SUFFIX)
+
+
+def _temp_prefix(target: Path) -> str:
+    """``.NAME.podcast-tool-``, with NAME shortened (and made unique by a hash) if too long.
+
+    A name near the 255-byte limit plus our suffix would make the temporary
+    file impossible to create, so a long name is cut at a character boundary.
+    """
+    name = target.name
+    room = NAME_MAX - _TEMP_EXTRA
+    if len(name.encode("utf-8", "surrogateescape")) <= room:
+        return f".{name}{TEMP_MARK}"
+    digest = hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    cut = name.encode("utf-8", "surrogateescape")[: room - 9].decode("utf-8", "ignore")
+    return f".{cut}~{digest}{TEMP_MARK}"
+
+
 def temp_name_for(target: Path) -> Path:
-    return target.with_name(f".{target.name}{TEMP_MARK}{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    return target.with_name(f"{_temp_prefix(target)}{secrets.token_hex(4)}{TEMP_SUFFIX}")
 
 
 def stale_temps(target: Path) -> list[Path]:
     """Temporary files an interrupted run left beside ``target``."""
-    prefix = f".{target.name}{TEMP_MARK}"
+    prefix = _temp_prefix(target)
     try:
         names = os.listdir(target.parent)
     except OSError:
@@ -89,22 +111,25 @@ def check_writable(target: Path) -> os.stat_result:
 
 
 @contextlib.contextmanager
-def rewrite(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
+def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator[BinaryIO]:
     """Yield a temporary file that replaces ``path`` when the block succeeds.
 
     The original must not change while the block runs (another program
     writing it); if it does, nothing is replaced and ``WriteError`` is raised.
+    ``readable=True`` opens the temporary file for reading too, so a library
+    that edits files in place (mutagen) can work on the copy.
     """
     target = real_target(path)
     before = check_writable(target)
     temp = temp_name_for(target)
+    access = os.O_RDWR if readable else os.O_WRONLY
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = os.open(temp, access | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as error:
         raise WriteError(_describe_os_error(error, target), path=target) from error
     completed = False
     try:
-        with os.fdopen(fd, "wb") as out:
+        with os.fdopen(fd, "r+b" if readable else "wb") as out:
             yield out
             out.flush()
             os.fsync(out.fileno())
@@ -138,7 +163,8 @@ def copy_range(source: BinaryIO, dest: BinaryIO, offset: int, length: int | None
     """Copy ``length`` bytes (or to the end) of ``source`` from ``offset`` onto ``dest``'s end.
 
     Uses the kernel's copy_file_range where it can (no trip through Python),
-    which makes a temp-and-rename write of a large file cheap.
+    which makes a temp-and-rename write of a large file cheap. Raises
+    ``OSError`` if the source holds fewer bytes than asked.
     """
     if length is None:
         length = os.fstat(source.fileno()).st_size - offset
@@ -167,6 +193,11 @@ def copy_range(source: BinaryIO, dest: BinaryIO, offset: int, length: int | None
         copied += done
     os.lseek(out_fd, 0, os.SEEK_END)
     dest.seek(0, os.SEEK_END)
+    if copied < length:
+        # A short copy would silently make a truncated file; the caller's rewrite turns
+        # this into a WriteError and keeps the original.
+        raise OSError(errno.EIO, f"the source ended {length - copied} bytes early "
+                                 "(it is damaged or changed meanwhile)")
     return copied
 
 

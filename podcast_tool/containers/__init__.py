@@ -2,9 +2,11 @@
 
 Each module (``id3``, ``mp4``, ``vorbis``…) defines a ``Container``; the
 registry picks one by the file's *content* (magic bytes), the extension only
-breaking ties. Every public function here is the single error boundary around
-mutagen and our own parsers: whatever goes wrong inside comes out as an
-``AudioFileError`` naming the file.
+breaking ties (a module may define ``CONTAINERS``, several related containers;
+a container with ``found_behind_id3 = True`` is also recognised behind a
+leading ID3v2 tag, as FLAC sometimes is). Every public function here is the
+single error boundary around mutagen and our own parsers: whatever goes wrong
+inside comes out as an ``AudioFileError`` naming the file.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol, TypeVar
+from typing import BinaryIO, Protocol, TypeVar
 
 from podcast_tool.errors import AudioFileError, PodcastToolError, UnsupportedAudioError
 from podcast_tool.model import Diagnostic, Episode
@@ -58,7 +60,7 @@ class Container(Protocol):
         """The audio's duration."""
 
 
-#: Modules defining ``CONTAINER``, in sniffing order.
+#: Modules defining ``CONTAINER`` (or ``CONTAINERS``, a tuple), in sniffing order.
 _MODULES = ("id3", "mp4", "vorbis", "wav")
 
 
@@ -71,7 +73,8 @@ def all_containers() -> list[Container]:
             if error.name != f"podcast_tool.containers.{name}":
                 raise
             continue
-        found.append(module.CONTAINER)
+        # A module serving several related containers (Ogg Vorbis, Opus, FLAC) lists them all.
+        found.extend(getattr(module, "CONTAINERS", None) or (module.CONTAINER,))
     return found
 
 
@@ -79,8 +82,14 @@ def detect(path: str | Path) -> Container:
     """The container for ``path``, chosen by content; a clear error if none fits."""
     path = Path(path)
     try:
+        if path.is_dir():
+            raise AudioFileError("is a folder, not an audio file", path=path)
+        if path.exists() and not path.is_file():
+            # A FIFO or device would block or never end; only regular files are audio files.
+            raise AudioFileError("is not a regular file", path=path)
         with path.open("rb") as handle:
             head = handle.read(SNIFF_BYTES)
+            behind_id3 = _head_behind_id3(handle, head)
     except FileNotFoundError:
         raise AudioFileError("no such file", path=path) from None
     except IsADirectoryError:
@@ -89,10 +98,15 @@ def detect(path: str | Path) -> Container:
         raise AudioFileError(f"cannot read ({error.strerror})", path=path) from error
     if not head:
         raise AudioFileError("the file is empty", path=path)
+    if behind_id3:
+        # Content beats the MP3 sniff, which accepts anything starting with an ID3 tag.
+        for container in all_containers():
+            if getattr(container, "found_behind_id3", False) and container.sniff(behind_id3):
+                return container
     matches = [c for c in all_containers() if c.sniff(head)]
     if not matches:
         raise UnsupportedAudioError(
-            "not an audio file podcast-tool can chapter (MP3, M4A/M4B, Ogg Vorbis, Opus, FLAC)",
+            "not an audio file podcast-tool can chapter (MP3, M4A/M4B, Ogg Vorbis, Opus, FLAC, WAV)",
             path=path,
         )
     suffix = path.suffix.lower()
@@ -100,6 +114,21 @@ def detect(path: str | Path) -> Container:
         if suffix in container.extensions:
             return container
     return matches[0]
+
+
+def _head_behind_id3(handle: BinaryIO, head: bytes) -> bytes:
+    """The first bytes after a leading ID3v2 tag (b"" if none).
+
+    Some taggers put an ID3v2 tag before a FLAC stream; mutagen and ffmpeg skip
+    it. The size is read as mutagen's FLAC reader does (no footer).
+    """
+    if len(head) < 10 or head[:3] != b"ID3":
+        return b""
+    size = 0
+    for byte in head[6:10]:
+        size = (size << 7) | (byte & 0x7F)
+    handle.seek(10 + size)
+    return handle.read(SNIFF_BYTES)
 
 
 T = TypeVar("T")
@@ -115,7 +144,9 @@ def guarded(path: Path, action: Callable[[], T]) -> T:
         raise AudioFileError("the file claims an impossible size; it looks damaged",
                              path=path) from None
     except Exception as error:  # noqa: BLE001 - the one boundary around third-party code
-        raise AudioFileError(f"cannot process the file: {error}", path=path) from error
+        # Some libraries raise with an empty message (mutagen's ID3NoHeaderError on a cut tag).
+        detail = str(error).strip() or "it looks damaged or cut short"
+        raise AudioFileError(f"cannot process the file: {detail}", path=path) from error
 
 
 def read_chapters(path: str | Path) -> Episode:

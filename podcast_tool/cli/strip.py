@@ -1,0 +1,53 @@
+"""podcast-tool strip AUDIO… [--dry-run]"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from rich.markup import escape
+
+from podcast_tool.cli.common import handles_errors, stderr_console, stdout_console
+from podcast_tool.errors import PodcastToolError
+
+
+def _chapters(count: int) -> str:
+    return f"{count} chapter" if count == 1 else f"{count} chapters"
+
+
+@click.command("strip")
+@click.argument("audio", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Show how many chapters would be removed; write nothing.")
+@handles_errors
+def command(audio: tuple[Path, ...], dry_run: bool) -> None:
+    """Remove every chapter from each AUDIO file (MP3, M4A/M4B, Ogg, Opus, FLAC, WAV).
+
+    Other tags and cover art stay. A file that fails is reported and the
+    others are still processed; the exit code is then 1.
+    """
+    from podcast_tool import containers
+
+    out, err = stdout_console(), stderr_console()
+    failed = 0
+    for path in audio:
+        try:
+            if dry_run:
+                count = len(containers.read_chapters(path).chapters)
+                message = (f"would remove {_chapters(count)}; nothing was written" if count
+                           else "no chapters; nothing to remove")
+            else:
+                count = containers.strip_chapters(path)
+                message = f"removed {_chapters(count)}" if count else "no chapters; nothing to remove"
+        except PodcastToolError as error:
+            failed += 1
+            where = error.location() or str(path)
+            err.print(f"{escape(where)}: [bold red]error:[/] {escape(error.message)}")
+            if error.hint:
+                err.print(f"  [dim]hint: {escape(error.hint)}[/]")
+            continue
+        out.print(f"{escape(str(path))}: {message}")
+    if failed:
+        if len(audio) > 1:
+            err.print(f"{failed} of {len(audio)} files failed")
+        sys.exit(1)

@@ -1,0 +1,253 @@
+"""Ogg Vorbis, Ogg Opus and FLAC: chapters as Vorbis comments.
+
+The "chapter extension" of Vorbis comments, which ffmpeg reads as chapters::
+
+    CHAPTER000=00:00:20.000
+    CHAPTER000NAME=Mot d'accueil de Daniel Delaveau
+    CHAPTER000URL=https://example.org/      (only where the chapter has one)
+
+Numbers have three digits from 000, so at most 1000 chapters (ffmpeg ignores
+longer numbers), and hours two digits (ffmpeg reads ``%02d``), so chapters
+start before 100 h. A chapter's time key is written before its NAME key because
+ffmpeg attaches a NAME only to a chapter it has already seen.
+
+Re-tagging first removes every ``CHAPTER<digits>…`` comment, whatever its
+case or number of digits, then appends the new ones; every other comment
+(including ``METADATA_BLOCK_PICTURE`` cover art in Ogg) and every other FLAC
+metadata block (``PICTURE``, ``SEEKTABLE``, ``CUESHEET``…) stay as they were.
+The episode's title is read from ``TITLE`` but never written: ``TITLE`` is the
+track's own tag and belongs to the user.
+
+Vorbis comments carry no end times: chapters read back have ``end_ms=None``
+(``effective_ends`` then gives the next start, and the audio's end for the
+last one). A chapter whose time cannot be parsed is skipped when reading and
+still counted (and removed) by ``strip``.
+
+Writing: the original is copied into ``safewrite.rewrite``'s temporary file
+with the kernel's ``copy_file_range``; mutagen then edits the comment packet
+(Ogg) or metadata blocks (FLAC) of that copy, and the copy atomically replaces
+the original. Audio packets and FLAC frames are never re-encoded (mutagen may
+renumber the Ogg pages that follow a grown comment packet; packet bytes stay
+the same). A FLAC stream behind an ID3v2 tag keeps that tag.
+
+The module serves three containers (``CONTAINERS``), named ``ogg`` (Vorbis),
+``opus`` and ``flac``, each recognised by its own bytes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from mutagen import FileType, MutagenError
+from mutagen.flac import FLAC
+from mutagen.oggopus import OggOpus
+from mutagen.oggvorbis import OggVorbis
+
+from podcast_tool import safewrite
+from podcast_tool.containers import WriteOptions, WriteReport
+from podcast_tool.errors import AudioFileError, ChapterFormatError
+from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
+from podcast_tool.timecodes import format_hms_ms
+
+#: Three digits: CHAPTER000 … CHAPTER999.
+MAX_CHAPTERS = 1000
+#: Two hour digits: ffmpeg reads ``%02d:%02d:%02d.%03d``.
+MAX_START_MS = 100 * 3600 * 1000 - 1
+
+#: Any chapter comment, whatever its case, digit count or suffix (NAME, URL…).
+CHAPTER_KEY = re.compile(r"chapter(\d+)(.*)", re.IGNORECASE | re.DOTALL)
+#: ``HH:MM:SS.mmm``; also tolerates one-digit hours and fields, and any fraction length.
+CHAPTER_TIME = re.compile(r"\s*(\d+):([0-5]?\d):([0-5]?\d)(?:[.,](\d+))?\s*")
+
+
+def chapter_key_number(key: str) -> int | None:
+    """The chapter number of a ``CHAPTERnnn…`` comment key, else None."""
+    match = CHAPTER_KEY.fullmatch(key)
+    return int(match.group(1)) if match else None
+
+
+def parse_chapter_time(text: str) -> int | None:
+    """Milliseconds of ``HH:MM:SS.mmm`` (``.5`` is 500 ms), None if not a time."""
+    match = CHAPTER_TIME.fullmatch(text)
+    if not match:
+        return None
+    hours, minutes, seconds, fraction = match.groups()
+    millis = round(int(fraction) / 10 ** len(fraction) * 1000) if fraction else 0
+    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + millis
+
+
+def chapter_comments(chapters: list[Chapter], path: Path) -> list[tuple[str, str]]:
+    """The comments for ``chapters``, in order; a clear error if they do not fit the format."""
+    if len(chapters) > MAX_CHAPTERS:
+        raise ChapterFormatError(
+            f"{len(chapters)} chapters, but Vorbis comments number chapters with three digits "
+            f"(at most {MAX_CHAPTERS}); nothing was written",
+            path=path, hint="merge some chapters",
+        )
+    comments: list[tuple[str, str]] = []
+    for number, chapter in enumerate(sorted(chapters, key=lambda c: c.start_ms)):
+        if not 0 <= chapter.start_ms <= MAX_START_MS:
+            raise ChapterFormatError(
+                f"chapter {chapter.title!r} starts at {chapter.start_ms} ms, outside what "
+                "Vorbis chapter comments can hold (0 to 99:59:59.999); nothing was written",
+                path=path,
+            )
+        key = f"CHAPTER{number:03d}"
+        comments.append((key, format_hms_ms(chapter.start_ms)))
+        comments.append((key + "NAME", chapter.title))
+        if chapter.url:
+            comments.append((key + "URL", chapter.url))
+    return comments
+
+
+def chapters_from_comments(comments: Iterable[tuple[str, str]]) -> list[Chapter]:
+    """Chapters from ``CHAPTERnnn``, ``…NAME`` and ``…URL`` comments, sorted by start."""
+    starts: dict[int, int] = {}
+    names: dict[int, str] = {}
+    urls: dict[int, str] = {}
+    for key, value in comments:
+        match = CHAPTER_KEY.fullmatch(key)
+        if not match:
+            continue
+        number, suffix = int(match.group(1)), match.group(2).upper()
+        if suffix == "":
+            start = parse_chapter_time(value)
+            if start is not None:
+                starts.setdefault(number, start)
+        elif suffix == "NAME":
+            names.setdefault(number, value)
+        elif suffix == "URL":
+            urls.setdefault(number, value)
+    return [
+        Chapter(start_ms=start, title=names.get(number, ""), url=urls.get(number) or None)
+        for number, start in sorted(starts.items(), key=lambda item: (item[1], item[0]))
+    ]
+
+
+def _not_kept(chapters: list[Chapter], path: Path) -> list[Diagnostic]:
+    """An info note naming what the chapters carry that Vorbis comments cannot hold."""
+    ordered = sorted(chapters, key=lambda c: c.start_ms)
+    lost = []
+    if any(c.description for c in ordered):
+        lost.append("descriptions")
+    if any(c.image or c.image_data for c in ordered):
+        lost.append("images")
+    next_starts = [c.start_ms for c in ordered[1:]] + [None]
+    if any(c.end_ms is not None and nxt is not None and c.end_ms != nxt
+           for c, nxt in zip(ordered, next_starts, strict=True)):
+        lost.append("end times (a chapter now runs to the next one)")
+    if not lost:
+        return []
+    return [Diagnostic(Severity.INFO, "vorbis-not-kept",
+                       "Vorbis chapter comments hold start, title and URL only; not written: "
+                       + ", ".join(lost), file=str(path),
+                       hint="MP3 (ID3) chapters keep descriptions, images and end times")]
+
+
+def ogg_first_packet(head: bytes) -> bytes:
+    """The start of the first packet of an Ogg stream (b"" if ``head`` is not Ogg)."""
+    if len(head) < 27 or not head.startswith(b"OggS"):
+        return b""
+    segments = head[26]
+    return head[27 + segments:]
+
+
+class VorbisCommentContainer:
+    """One of Ogg Vorbis, Ogg Opus, FLAC: the same comments, a different mutagen class."""
+
+    def __init__(self, name: str, label: str, extensions: tuple[str, ...], file_type: type[FileType],
+                 sniff: Callable[[bytes], bool], *, found_behind_id3: bool = False) -> None:
+        self.name = name
+        #: Human name for messages.
+        self.label = label
+        self.extensions = extensions
+        self.file_type = file_type
+        self._sniff = sniff
+        #: The registry also looks for this container behind a leading ID3v2 tag.
+        self.found_behind_id3 = found_behind_id3
+
+    def sniff(self, head: bytes) -> bool:
+        return self._sniff(head)
+
+    def _open(self, source: Path | BinaryIO, path: Path) -> FileType:
+        try:
+            return self.file_type(source)
+        except MutagenError as error:
+            raise AudioFileError(
+                f"not a readable {self.label} file: its headers look damaged or cut short ({error})",
+                path=path,
+            ) from error
+
+    def read(self, path: Path) -> Episode:
+        audio = self._open(path, path)
+        comments = list(audio.tags or [])
+        title = next((value for key, value in comments if key.lower() == "title" and value), None)
+        return Episode(chapters=chapters_from_comments(comments), title=title, source=path,
+                       duration_ms=self._length_ms(audio))
+
+    def duration_ms(self, path: Path) -> int:
+        return self._length_ms(self._open(path, path))
+
+    def write(self, path: Path, episode: Episode, options: WriteOptions) -> WriteReport:
+        new_comments = chapter_comments(episode.chapters, path)
+
+        def replace_chapters(comments: Any) -> None:
+            comments[:] = [(k, v) for k, v in comments if chapter_key_number(k) is None]
+            comments.extend(new_comments)
+
+        self._edit(path, replace_chapters)
+        return WriteReport(diagnostics=_not_kept(episode.chapters, path))
+
+    def strip(self, path: Path) -> int:
+        audio = self._open(path, path)
+        numbers = {chapter_key_number(key) for key, _ in (audio.tags or [])} - {None}
+        if not numbers:
+            return 0
+
+        def remove_chapters(comments: Any) -> None:
+            comments[:] = [(k, v) for k, v in comments if chapter_key_number(k) is None]
+
+        self._edit(path, remove_chapters)
+        return len(numbers)
+
+    def _edit(self, path: Path, change: Callable[[Any], None]) -> None:
+        """Apply ``change`` to the comments of a copy of ``path`` that then replaces it."""
+        with path.open("rb") as original, safewrite.rewrite(path, readable=True) as temp:
+            safewrite.copy_range(original, temp, 0)
+            temp.seek(0)
+            audio = self._open(temp, path)
+            if audio.tags is None:  # a FLAC file may have no comment block yet
+                audio.add_tags()
+            change(audio.tags)
+            temp.seek(0)
+            _save_surfacing_os_errors(audio, temp)
+
+    @staticmethod
+    def _length_ms(audio: FileType) -> int:
+        return round(audio.info.length * 1000)
+
+
+def _save_surfacing_os_errors(audio: FileType, temp: BinaryIO) -> None:
+    """mutagen wraps I/O errors in its own; give ``rewrite`` the OSError (disk full…) back."""
+    try:
+        audio.save(temp)
+    except MutagenError as error:
+        cause = error.__cause__ or error.__context__
+        if isinstance(cause, OSError):
+            raise cause from error
+        raise
+
+
+OGG_VORBIS = VorbisCommentContainer(
+    "ogg", "Ogg Vorbis", (".ogg", ".oga"), OggVorbis,
+    lambda head: ogg_first_packet(head).startswith(b"\x01vorbis"))
+OGG_OPUS = VorbisCommentContainer(
+    "opus", "Ogg Opus", (".opus", ".ogg", ".oga"), OggOpus,
+    lambda head: ogg_first_packet(head).startswith(b"OpusHead"))
+FLAC_STREAM = VorbisCommentContainer(
+    "flac", "FLAC", (".flac",), FLAC, lambda head: head.startswith(b"fLaC"), found_behind_id3=True)
+
+CONTAINERS = (OGG_VORBIS, OGG_OPUS, FLAC_STREAM)

@@ -1,0 +1,158 @@
+"""The container registry: chosen by content, extension only a hint; bad files fail clearly."""
+
+from __future__ import annotations
+
+import os
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ffmpeg_chapters, file_md5
+from mutagen.id3 import ID3, TIT2
+from test_vorbis import SHORT_CHAPTERS
+
+from podcast_tool import containers
+from podcast_tool.cli import main
+from podcast_tool.errors import AudioFileError, UnsupportedAudioError
+from podcast_tool.model import Episode
+
+MAGIC = {"ogg": b"OggS", "opus": b"OggS", "flac": b"fLaC", "wav": b"RIFF", "mp3": b"ID3"}
+
+
+def episode() -> Episode:
+    return Episode(chapters=list(SHORT_CHAPTERS))
+
+
+def leftovers(folder: Path) -> list[str]:
+    return [p.name for p in folder.iterdir() if ".podcast-tool-" in p.name]
+
+
+@pytest.mark.parametrize(("real", "named"), [
+    ("ogg", "mp3"), ("opus", "mp3"), ("flac", "mp3"), ("wav", "mp3"),
+    ("mp3", "flac"), ("opus", "ogg"), ("ogg", "opus"), ("flac", "wav"),
+])
+def test_content_decides_not_the_extension(audio_copy, real, named):
+    path = audio_copy(real, name=f"misnamed.{named}")
+    assert containers.detect(path).name == real
+    containers.write_chapters(path, episode())
+    assert path.read_bytes().startswith(MAGIC[real])  # no foreign tag glued in front
+    assert [c["title"] for c in ffmpeg_chapters(path)] == [c.title for c in SHORT_CHAPTERS]
+    assert [c.title for c in containers.read_chapters(path).chapters] == [c.title for c in SHORT_CHAPTERS]
+
+
+def test_flac_behind_id3_named_mp3_is_flac(audio_copy):
+    path = audio_copy("flac", name="flac-with-id3.mp3")
+    tag = ID3()
+    tag.add(TIT2(encoding=3, text=["ID3 devant FLAC"]))
+    tag.save(path)
+    assert containers.detect(path).name == "flac"
+    containers.write_chapters(path, episode())
+    assert [c["start_ms"] for c in ffmpeg_chapters(path)] == [c.start_ms for c in SHORT_CHAPTERS]
+    assert str(ID3(path)["TIT2"]) == "ID3 devant FLAC"
+
+
+def test_mp4_named_mp3_is_never_tagged_as_mp3(audio_copy):
+    path = audio_copy("m4a", name="really-mp4.mp3")
+    before = file_md5(path)
+    try:
+        container = containers.detect(path)
+    except UnsupportedAudioError as error:  # no MP4 container in this build: a clear refusal
+        assert error.path == str(path)
+        assert file_md5(path) == before
+        return
+    assert container.name != "mp3"
+    containers.write_chapters(path, episode())
+    assert path.read_bytes()[4:8] == b"ftyp"
+    assert [c["title"] for c in ffmpeg_chapters(path)] == [c.title for c in SHORT_CHAPTERS]
+
+
+def truncated(ext: str, size: int):
+    def make(audio_copy, tmp_path) -> Path:
+        path = audio_copy(ext, name=f"truncated.{ext}")
+        path.write_bytes(path.read_bytes()[:size])
+        return path
+    return make
+
+
+def random_bytes(audio_copy, tmp_path) -> Path:
+    path = tmp_path / "noise.mp3"
+    path.write_bytes(random.Random(20201218).randbytes(20_000))
+    return path
+
+
+def empty(audio_copy, tmp_path) -> Path:
+    path = tmp_path / "empty.flac"
+    path.write_bytes(b"")
+    return path
+
+
+def text(audio_copy, tmp_path) -> Path:
+    path = tmp_path / "outline.ogg"
+    path.write_text("0'20 Mot d'accueil\n7'00 Introduction\n", encoding="utf-8")
+    return path
+
+
+def folder(audio_copy, tmp_path) -> Path:
+    path = tmp_path / "replay.mp3"
+    path.mkdir()
+    return path
+
+
+def missing(audio_copy, tmp_path) -> Path:
+    return tmp_path / "absent.opus"
+
+
+def fifo(audio_copy, tmp_path) -> Path:
+    path = tmp_path / "pipe.wav"
+    os.mkfifo(path)  # opening it to sniff would block forever
+    return path
+
+
+BAD_FILES = {
+    "empty": (empty, "the file is empty"),
+    "random": (random_bytes, "not an audio file"),
+    "text": (text, "not an audio file"),
+    "folder": (folder, "is a folder"),
+    "missing": (missing, "no such file"),
+    "fifo": (fifo, "is not a regular file"),
+    "ogg-20": (truncated("ogg", 20), "not an audio file"),
+    "ogg-100": (truncated("ogg", 100), "not a readable Ogg Vorbis file: its headers look damaged"),
+    "opus-100": (truncated("opus", 100), "not a readable Ogg Opus file: its headers look damaged"),
+    "flac-30": (truncated("flac", 30), "not a readable FLAC file: its headers look damaged"),
+    "wav-30": (truncated("wav", 30), "the WAV chunk 'fmt ' runs past the end of the file"),
+    "mp3-20": (truncated("mp3", 20), "cannot process the file: it looks damaged or cut short"),
+}
+
+
+@pytest.mark.parametrize("kind", BAD_FILES)
+def test_bad_files_fail_clearly_and_are_left_alone(audio_copy, tmp_path, kind):
+    make, message = BAD_FILES[kind]
+    path = make(audio_copy, tmp_path)
+    before = file_md5(path) if path.is_file() else None
+    for action in (lambda: containers.read_chapters(path),
+                   lambda: containers.write_chapters(path, episode()),
+                   lambda: containers.strip_chapters(path)):
+        with pytest.raises(AudioFileError, match=message) as caught:
+            action()
+        assert caught.value.path == str(path)
+    assert (file_md5(path) if path.is_file() else None) == before
+    assert leftovers(tmp_path) == []
+
+    result = CliRunner().invoke(main, ["strip", str(path)])
+    assert result.exit_code == 1, result.output
+    assert f"{path}: error: {message}" in result.stderr
+    assert "Traceback" not in result.output
+    assert (file_md5(path) if path.is_file() else None) == before
+
+
+def test_damaged_file_in_the_middle_of_a_batch_does_not_stop_the_others(audio_copy, tmp_path):
+    good = audio_copy("flac", name="good.flac")
+    containers.write_chapters(good, episode())
+    bad = tmp_path / "bad.ogg"
+    bad.write_bytes(b"OggS" + bytes(60))
+    result = CliRunner().invoke(main, ["strip", str(bad), str(good)])
+    assert result.exit_code == 1
+    assert f"{good}: removed 4 chapters" in result.stdout
+    assert f"{bad}: error:" in result.stderr and "1 of 2 files failed" in result.stderr
+    assert ffmpeg_chapters(good) == []
