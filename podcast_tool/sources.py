@@ -48,7 +48,10 @@ def load_chapters(path: str | Path, from_format: str | None = None
     from podcast_tool import containers, formats
 
     path = Path(path)
-    if from_format is None and containers.is_audio(path):
+    if from_format is None and (containers.is_audio(path)
+                                or path.suffix.lower() in containers.audio_extensions()):
+        # An audio extension on a file we cannot recognise means damaged audio, not an
+        # outline: reading it reports the audio error rather than "binary file".
         return containers.read_chapters(path), []
     data = read_text(path)
     text, diagnostics = decode_text(data, path)

@@ -156,3 +156,15 @@ def test_damaged_file_in_the_middle_of_a_batch_does_not_stop_the_others(audio_co
     assert f"{good}: removed 4 chapters" in result.stdout
     assert f"{bad}: error:" in result.stderr and "1 of 2 files failed" in result.stderr
     assert ffmpeg_chapters(good) == []
+
+
+def test_show_on_damaged_audio_reports_the_audio_error(tmp_path):
+    from click.testing import CliRunner
+
+    from podcast_tool.cli import main
+
+    broken = tmp_path / "broken.flac"
+    broken.write_bytes(b"\x00\x01garbage" * 50)
+    result = CliRunner().invoke(main, ["show", str(broken)])
+    assert result.exit_code == 1
+    assert f"{broken}: error: not an audio file podcast-tool can chapter" in result.output

@@ -176,6 +176,11 @@ def audio_duration_ms(path: str | Path) -> int:
     return guarded(path, lambda: container.duration_ms(path))
 
 
+def audio_extensions() -> set[str]:
+    """Every extension some container claims (``.mp3``, ``.m4b``…)."""
+    return {ext for container in all_containers() for ext in container.extensions}
+
+
 def is_audio(path: str | Path) -> bool:
     """True if ``path`` is a file one of our containers recognises."""
     try:
