@@ -41,11 +41,13 @@ from podcast_tool.outline_text import (
     remove_controls,
     split_title,
 )
-from podcast_tool.timecodes import TimeToken, TimeValueError, format_fr, match_time, render_like
+from podcast_tool.timecodes import TimeToken, TimeValueError, match_time, render_like
 
 #: An ambiguous ``1'30`` is read as 1 h 30 only if that is at most this long after the chapter
-#: before it (or after its own start, for an end).
+#: before it (or after its own start, for an end)…
 MAX_HOURS_READING_JUMP_MS = 90 * 60_000
+#: …and only once the outline is this far in (earlier, a time going backwards is a typo).
+MIN_HOURS_READING_CONTEXT_MS = 30 * 60_000
 #: How far into a line the time may stand (markers, emphasis, brackets before it).
 MAX_PREFIX = 40
 _PREFIX_CHARACTERS = frozenset(" \t\u00a0\u202f\ufeff>#-*+•_[(~`")
@@ -201,22 +203,22 @@ def _resolve(token: TimeToken, not_before: int, role: str, file: str | None, num
              diagnostics: list[Diagnostic]) -> int:
     """A two-field time read as hours and minutes when minutes and seconds break the order.
 
-    Only when the hours reading is at least an hour and lands soon after ``not_before``:
-    ``1'30`` after 1 h 20 is 1 h 30, but ``3:00`` after ``5:00`` and ``0'10`` after ``1'00`` are
-    typos that validation reports, not chapters at 3 hours or 10 minutes.
+    Only where writing hours and minutes is plausible: the outline is already half an hour in,
+    and the hours reading is at least an hour and lands soon after ``not_before``. ``1'30`` after
+    1 h 20 is 1 h 30; ``3:00`` after ``5:00`` or ``1:20 à 1:10`` are typos that validation
+    reports, not chapters at 3 hours or ending at 1 h 10.
     """
-    if not token.ambiguous or token.ms >= not_before:
+    if not token.ambiguous or token.ms >= not_before or not_before < MIN_HOURS_READING_CONTEXT_MS:
         return token.ms
     hours_minutes = token.as_hours_minutes()
-    if hours_minutes < 3_600_000 or not (
-            not_before <= hours_minutes <= not_before + MAX_HOURS_READING_JUMP_MS):
+    if hours_minutes < 3_600_000 or hours_minutes > not_before + MAX_HOURS_READING_JUMP_MS:
         return token.ms
     what = "the previous chapter's start" if role == "start" else "the chapter's start"
     diagnostics.append(Diagnostic(
         Severity.INFO, "ambiguous-time",
-        f"read {token.text} as {format_fr(hours_minutes)} (hours and minutes): as minutes and "
-        f"seconds it would come before {what}", file, number,
-        f"write {format_fr(hours_minutes)} to say so explicitly"))
+        f"read {token.text} as {render_like(token, hours_minutes)} (hours and minutes): as minutes "
+        f"and seconds it would come before {what}", file, number,
+        f"write {render_like(token, hours_minutes)} to say so explicitly"))
     return hours_minutes
 
 

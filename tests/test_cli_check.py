@@ -41,6 +41,9 @@ def test_seed_passes_with_warnings_and_notes() -> None:
     assert "error:" not in result.stderr
     assert "Mot d'accueil de Daniel Delaveau" in result.stdout
     assert "9 chapters, 0 errors, 2 warnings, 2 notes" in result.stdout
+    lines = [int(line.split(":")[1]) for line in result.stderr.splitlines()
+             if line.startswith(str(SEED_OUTLINE))]
+    assert lines == [15, 17, 52, 76]
 
 
 def test_strict_fails_on_the_seed_warnings() -> None:
@@ -53,7 +56,7 @@ def test_errors_exit_1_with_file_and_line(tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert f"{path}:4: error: « Débat » ends at 4:00, before it starts (5:00)" in result.stderr
     assert f"{path}:5: error: « Clôture » starts at 3:00" in result.stderr
-    assert "2 errors" in result.stdout
+    assert "3 chapters, 2 errors, 0 warnings, 0 notes" in result.stdout
 
 
 def test_json_output() -> None:

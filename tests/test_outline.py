@@ -199,6 +199,12 @@ def test_ambiguous_time_is_resolved_by_order_and_reported() -> None:
     assert "1'20''00" in diagnostics[0].message and diagnostics[0].file == "o.md"
 
 
+def test_clock_notation_is_resolved_the_same_way() -> None:
+    episode, diagnostics = parse_outline("1:20:00 A\n1:30 B\n")
+    assert [c.start_ms for c in episode.chapters] == [H + 20 * M, H + 30 * M]
+    assert [(d.code, d.line) for d in diagnostics] == [("ambiguous-time", 2)]
+
+
 def test_hours_reading_only_when_plausible() -> None:
     # 1'03 right after 58'35: the writer dropped the seconds of 1'03''00.
     episode, diagnostics = parse_outline("58'35 A\n1'03 B\n")
@@ -210,6 +216,8 @@ def test_hours_reading_only_when_plausible() -> None:
         episode, diagnostics = parse_outline(text)
         assert episode.chapters[-1].start_ms < episode.chapters[-2].start_ms, text
         assert diagnostics == []
+    episode, diagnostics = parse_outline("0:00 A\n1:20 à 1:10 B\n")
+    assert (episode.chapters[1].end_ms, diagnostics) == (70 * S, [])
 
 
 def test_unambiguous_order_keeps_minutes_and_seconds() -> None:
@@ -305,6 +313,12 @@ def test_retime_each_notation() -> None:
     assert retimed == "Intro\n- [00:21] A\n7 min 05 s à 15 min B\n* **1h00m05s** — C\n"
     assert [(c.start_ms, c.end_ms) for c in parse_outline(retimed)[0].chapters] == [
         (21_000, None), (7 * M + 5 * S, 15 * M), (H + 5 * S, None)]
+
+
+def test_retime_keeps_crlf_and_ambiguous_tokens_become_explicit() -> None:
+    text = "Intro\r\n1'10''00 A\r\n1'20 B\r\nnote\r\n"
+    retimed = retime_outline(text, [(70 * M, None), (80 * M + 5 * S, None)])
+    assert retimed == "Intro\r\n1'10''00 A\r\n1'20''05 B\r\nnote\r\n"
 
 
 def test_retime_needs_one_time_per_chapter() -> None:
