@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import importlib
 import json
-import sys
-import types
 from collections.abc import Callable
 from pathlib import Path
 
@@ -71,27 +68,12 @@ def test_bad_images_are_clear_errors_naming_the_outline_line(pictures: dict[str,
     assert "Chapitre 1" in caught.value.message
 
 
-def _import_tagging(monkeypatch: pytest.MonkeyPatch) -> types.ModuleType:
-    """podcast_tool.tagging; until the parser branch brings podcast_tool.validate, a stand-in
-    that finds nothing to report (this test is about images, not validation)."""
-    try:
-        importlib.import_module("podcast_tool.validate")
-    except ModuleNotFoundError:
-        stand_in = types.ModuleType("podcast_tool.validate")
-        stand_in.validate = lambda episode, **options: []  # type: ignore[attr-defined]
-        monkeypatch.setitem(sys.modules, "podcast_tool.validate", stand_in)
-        sys.modules.pop("podcast_tool.tagging", None)
-        module = importlib.import_module("podcast_tool.tagging")
-        monkeypatch.setitem(sys.modules, "podcast_tool.tagging", module)  # forgotten after the test
-    return importlib.import_module("podcast_tool.tagging")
-
-
 def test_tagging_an_mp3_embeds_chapter_images_and_links(audio_copy: Callable[..., Path],
-                                                        pictures: dict[str, Path], tmp_path: Path,
-                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+                                                        pictures: dict[str, Path], tmp_path: Path) -> None:
     from mutagen.id3 import ID3
 
-    tagging = _import_tagging(monkeypatch)
+    from podcast_tool import tagging
+
     audio = audio_copy("mp3")
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "table.png").write_bytes(pictures["table.png"].read_bytes())
