@@ -21,7 +21,7 @@ from podcast_tool.formats.cue import frame_rounded
 from podcast_tool.model import Chapter, Episode, effective_ends
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
-SEED_TITLE = "Travail Pair : Passons à l'action !"
+SEED_TITLE = 'Webinaire "Travail Pair : Passons à l\'action !"'
 SEED_AUDIO = "travail-pair-2020-12-18.mp3"
 #: (start ms, end ms or None, title, description) of the seed outline's nine chapters.
 SEED_TABLE = [
@@ -171,6 +171,16 @@ def test_no_sidecar_format_claims_the_seed_outline() -> None:
 
     text = SEED_OUTLINE.read_text(encoding="utf-8")
     assert [f.name for f in all_formats() if f.name != "outline" and f.sniff(text)] == []
+
+
+def test_the_parsed_seed_outline_is_the_table() -> None:
+    from conftest import SEED_OUTLINE
+
+    from podcast_tool.sources import load_chapters
+
+    episode, _ = load_chapters(SEED_OUTLINE)
+    assert episode.title == SEED_TITLE
+    assert [(c.start_ms, c.end_ms, c.title, c.description) for c in episode.chapters] == SEED_TABLE
 
 
 def test_seed_golden_files_say_what_the_seed_says() -> None:
