@@ -56,8 +56,15 @@ def parse_export(text: str) -> tuple[str, ...]:
     from podcast_tool.formats import get_format
 
     names = tuple(dict.fromkeys(n for n in re.split(r"[\s,;]+", text.strip()) if n))
+    claimed: dict[str, str] = {}
     for name in names:
-        get_format(name)
+        extension = get_format(name).extensions[0]
+        if extension in claimed:
+            raise UsageError(f"the sidecar formats {claimed[extension]} and {name} would both be "
+                             f"written to NAME{extension}",
+                             hint="ask for one of them here; `podcast-tool export` can write "
+                                  "the other under another name")
+        claimed[extension] = name
     return names
 
 

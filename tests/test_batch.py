@@ -617,3 +617,11 @@ def test_batch_snap_writes_the_times_snapping_finds(tmp_path: Path) -> None:
     found = ffmpeg_chapters(audio)
     for read, want in zip(found, snapped.chapters, strict=True):
         assert abs(int(read["start_ms"]) - want.start_ms) <= MP3_TOLERANCE_MS
+
+
+def test_two_sidecar_formats_with_one_extension_are_a_usage_error(mp3_folder: Path) -> None:
+    before = snapshot(mp3_folder)
+    result = cli(mp3_folder, "--export", "audacity,youtube")
+    assert result.exit_code == 2
+    assert "audacity and youtube would both be written to NAME.txt" in result.stderr
+    assert snapshot(mp3_folder) == before

@@ -52,7 +52,7 @@ def default_jobs() -> int:
 @click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
 @click.option("--force", is_flag=True, help="Rewrite recordings whose chapters already match.")
 @click.option("--allow-outside", is_flag=True,
-              help="Allow manifest paths outside ROOT.")
+              help="Tag files outside ROOT (manifest paths, symbolic links).")
 @click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
 @handles_errors
 def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
