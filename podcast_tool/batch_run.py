@@ -125,7 +125,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     result.change = describe_change(old_rows, new_rows)
     must_tag = settings.force or old_rows != new_rows
     if must_tag and old_rows == new_rows:
-        result.change += " (rewritten: --force)"
+        result.change += " (--force rewrites it)"
 
     # Render every sidecar before writing anything: a format that cannot hold
     # these chapters fails the recording while it is still untouched.

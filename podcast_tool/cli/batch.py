@@ -173,7 +173,7 @@ def result_note(result: RecordingResult) -> str:
 def summary_table(report: BatchReport) -> Table:
     table = Table(title="dry run: nothing was written" if report.dry_run else None,
                   title_justify="left")
-    table.add_column("file")
+    table.add_column("file", overflow="fold")
     table.add_column("chapters", justify="right")
     table.add_column("status")
     table.add_column("warnings", justify="right")
