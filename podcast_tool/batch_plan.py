@@ -151,7 +151,11 @@ def plan_manifest(manifest: Path, root: Path, defaults: RecordingOptions, *,
         raise UsageError("no such manifest", path=manifest) from None
     except OSError as error:
         raise UsageError(f"cannot read the manifest ({error.strerror})", path=manifest) from None
-    text = data.decode("utf-8-sig", errors="replace")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        # What Excel saves as "CSV" on a French Windows: accented file names must survive.
+        text = data.decode("cp1252", errors="replace")
     suffix = manifest.suffix.lower()
     if suffix == ".toml":
         entries = _toml_entries(text, manifest)

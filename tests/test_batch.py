@@ -352,6 +352,18 @@ def test_csv_manifest_with_per_recording_options(manifest_root: Path, separator:
     assert not (manifest_root / "rec" / "a.json.tmp").exists()
 
 
+def test_csv_manifest_saved_as_windows_1252_keeps_accented_names(
+        manifest_root: Path, mp3_copy: Callable[[Path], Path]) -> None:
+    mp3_copy(manifest_root / "rec" / "réunion.mp3")
+    write_json_chapters(manifest_root / "rec" / "réunion.json", outline_for(4))
+    manifest = manifest_root / "excel.csv"
+    manifest.write_bytes("audio;chapters\r\nrec/réunion.mp3;rec/réunion.json\r\n".encode("cp1252"))
+    result = cli(manifest_root, "--manifest", manifest, "--json")
+    assert result.exit_code == 0, result.output
+    assert statuses(report_of(result)) == {"rec/réunion.mp3": "tagged"}
+    assert_mp3_chapters(manifest_root / "rec" / "réunion.mp3", outline_for(4))
+
+
 def test_toml_manifest_refuses_a_sidecar_that_would_overwrite_an_outline(manifest_root: Path) -> None:
     manifest = manifest_root / "lists" / "batch.toml"
     manifest.parent.mkdir()
