@@ -606,23 +606,24 @@ def test_mixed_containers_export_json_vtt_psc(mixed_folder: Path) -> None:
 
 
 def test_batch_snap_writes_the_times_snapping_finds(tmp_path: Path) -> None:
-    from podcast_tool.snapping import SnapOptions, snap_episode
-
+    from podcast_tool import snapping
+    from podcast_tool.containers import audio_duration_ms
     from podcast_tool.sources import load_chapters
 
     root = tmp_path / "snap"
     (root / "audio").mkdir(parents=True)
-    # Speech-like tone with two clear pauses, at 2.0-2.8 s and 4.0-4.8 s.
+    # A tone with two clear pauses, at 2.0-3.5 s and 5.0-6.5 s.
     audio = root / "audio" / "pauses.mp3"
-    run_ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=44100:duration=7", "-af",
-               "volume='if(between(t,2,2.8)+between(t,4,4.8),0,0.4)':eval=frame", "-ac", "1",
+    run_ffmpeg("-f", "lavfi", "-i", "sine=frequency=220:sample_rate=44100:duration=9", "-af",
+               "volume='if(between(t,2,3.5)+between(t,5,6.5),0,0.4)':eval=frame", "-ac", "1",
                "-c:a", "libmp3lame", "-b:a", "48k", audio)
     untouched = shutil.copyfile(audio, tmp_path / "reference.mp3")
     outline = write_json_chapters(root / "chapters" / "pauses.json",
-                                  [(0, "Accueil"), (2.2, "Table ronde"), (4.3, "Débat")])
+                                  [(0, "Accueil"), (2.2, "Table ronde"), (5.3, "Débat")])
     episode, _ = load_chapters(outline)
-    snapped, _, _ = snap_episode(untouched, episode, SnapOptions())
-    assert [c.start_ms for c in snapped.chapters] != [0, 2200, 4300], "snapping moved nothing"
+    episode.duration_ms = audio_duration_ms(untouched)  # as tagging.prepare gives it
+    snapped, _, _ = snapping.snap_episode(untouched, episode, snapping.SnapOptions())
+    assert [c.start_ms for c in snapped.chapters] != [0, 2200, 5300], "snapping moved nothing"
 
     result = cli(root, "--snap", "--json")
     assert result.exit_code == 0, result.output
