@@ -9,6 +9,7 @@ from typing import Any
 from podcast_tool import containers
 from podcast_tool.containers import WriteOptions
 from podcast_tool.errors import ValidationFailed
+from podcast_tool.images import load_chapter_images
 from podcast_tool.model import Diagnostic, Episode, has_errors
 from podcast_tool.sources import load_chapters
 from podcast_tool.validate import validate
@@ -40,6 +41,8 @@ def prepare(
     container = containers.detect(audio)
     duration = containers.audio_duration_ms(audio)
     episode, diagnostics = load_chapters(chapters_source, from_format)
+    # Local chapter images (relative to the chapter file) are embedded; web ones stay references.
+    diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
     episode.duration_ms = duration
     diagnostics += validate(episode, duration_ms=duration)
     result = TagResult(audio=audio, episode=episode, duration_ms=duration, diagnostics=diagnostics)

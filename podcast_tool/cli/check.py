@@ -31,6 +31,8 @@ def command(outline: Path, audio: Path | None, strict: bool, as_json: bool,
     episode, diagnostics = load_chapters(outline, from_format)
     duration = audio_duration_ms(audio) if audio else None
     diagnostics += validate(episode, duration_ms=duration)
+    # Reading and validation notes interleaved in line order, as a compiler lists them.
+    diagnostics.sort(key=lambda d: d.line or 0)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     failed = any(d.severity in failing for d in diagnostics)
     if as_json:
@@ -43,7 +45,12 @@ def command(outline: Path, audio: Path | None, strict: bool, as_json: bool,
             stdout_console().print(chapter_table(episode, duration))
         print_diagnostics(diagnostics)
         counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
-        summary = (f"{len(episode.chapters)} chapters, {counts[Severity.ERROR]} errors, "
-                   f"{counts[Severity.WARNING]} warnings, {counts[Severity.INFO]} notes")
+        summary = ", ".join(_count(number, word) for number, word in (
+            (len(episode.chapters), "chapter"), (counts[Severity.ERROR], "error"),
+            (counts[Severity.WARNING], "warning"), (counts[Severity.INFO], "note")))
         stdout_console().print(summary)
     sys.exit(1 if failed else 0)
+
+
+def _count(number: int, word: str) -> str:
+    return f"{number} {word}{'' if number == 1 else 's'}"

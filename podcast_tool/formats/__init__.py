@@ -25,10 +25,14 @@ class ExportOptions:
     audio_name: str | None = None
     #: Time notation for formats that offer a choice: "fr" or "clock".
     notation: str = "clock"
-    #: Insert an untitled chapter at 0 when the first starts later.
+    #: Insert a chapter at 0 when the first starts later (YouTube requires one).
     add_zero_chapter: bool = False
+    #: Title of that inserted chapter.
+    zero_chapter_title: str = "Introduction"
     #: The audio's duration, to give the last chapter an end.
     duration_ms: int | None = None
+    #: Podlove: the bare ``<psc:chapters>`` element to paste into an RSS ``<item>``.
+    snippet: bool = False
 
 
 class ChapterFormat(Protocol):
@@ -95,8 +99,10 @@ def guess_format(text: str, path: Path | None = None) -> ChapterFormat:
         if chapter_format.name != "outline" and chapter_format.sniff(text):
             return chapter_format
     if path is not None:
+        # Only an extension one format alone claims decides: ".txt" is Audacity's, mp3chaps'…
+        # and the outline's, and the outline reads any text.
         suffix = path.suffix.lower()
-        for chapter_format in formats:
-            if suffix in chapter_format.extensions and chapter_format.name != "outline":
-                return chapter_format
+        claimed = [f for f in formats if suffix in f.extensions]
+        if len(claimed) == 1:
+            return claimed[0]
     return get_format("outline")

@@ -1,4 +1,9 @@
-"""Podcasting 2.0 JSON chapters, version 1.2.0 (podcast namespace)."""
+"""Podcasting 2.0 JSON chapters, version 1.2.0 (podcast namespace).
+
+Written: ``startTime``, ``title``, ``img``, ``url``, ``toc`` (only when false),
+and ``endTime`` only where the source wrote an end (an outline's range, or the
+ends stored in a tagged audio file): no end and no chapter is invented.
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,8 @@ from pathlib import Path
 
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
-from podcast_tool.model import Chapter, Diagnostic, Episode
+from podcast_tool.formats.common import export_chapters, local_image_warnings
+from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 VERSION = "1.2.0"
 
@@ -26,6 +32,18 @@ def to_ms(value: object, where: str, source: Path | None) -> int:
     return round(value * 1000)
 
 
+def optional_text(entry: dict[str, object], key: str, where: str, source: Path | None,
+                  diagnostics: list[Diagnostic]) -> str | None:
+    """A string field, or None; a field of the wrong type is dropped with a warning."""
+    value = entry.get(key)
+    if value is None or isinstance(value, str):
+        return value or None
+    diagnostics.append(Diagnostic(Severity.WARNING, "json-field-type",
+                                  f"{where}.{key} is not a string ({value!r}); ignored",
+                                  file=str(source) if source else None))
+    return None
+
+
 class JsonChaptersFormat:
     name = "json"
     label = "Podcasting 2.0 JSON chapters"
@@ -37,9 +55,7 @@ class JsonChaptersFormat:
         return stripped.startswith("{") and '"chapters"' in text
 
     def dump(self, episode: Episode, options: ExportOptions) -> tuple[str, list[Diagnostic]]:
-        chapters = list(episode.chapters)
-        if options.add_zero_chapter and chapters and chapters[0].start_ms > 0:
-            chapters.insert(0, Chapter(start_ms=0, title=""))
+        chapters = export_chapters(episode, options)
         document: dict[str, object] = {"version": VERSION}
         if episode.title:
             document["title"] = episode.title
@@ -60,7 +76,8 @@ class JsonChaptersFormat:
                 entry["endTime"] = seconds(chapter.end_ms)
             entries.append(entry)
         document["chapters"] = entries
-        return json.dumps(document, ensure_ascii=False, indent=2) + "\n", []
+        diagnostics = local_image_warnings(chapters, self.label, episode.source)
+        return json.dumps(document, ensure_ascii=False, indent=2) + "\n", diagnostics
 
     def load(self, text: str, source: Path | None = None) -> tuple[Episode, list[Diagnostic]]:
         try:
@@ -68,9 +85,12 @@ class JsonChaptersFormat:
         except json.JSONDecodeError as error:
             raise ChapterFormatError(f"invalid JSON: {error.msg}", path=source,
                                      line=error.lineno, column=error.colno) from None
+        except RecursionError:
+            raise ChapterFormatError("invalid JSON: nested too deeply", path=source) from None
         if not isinstance(document, dict) or not isinstance(document.get("chapters"), list):
             raise ChapterFormatError("not JSON chapters: no \"chapters\" array at the top level",
                                      path=source)
+        diagnostics: list[Diagnostic] = []
         chapters = []
         for index, entry in enumerate(document["chapters"]):
             where = f"chapters[{index}]"
@@ -85,16 +105,17 @@ class JsonChaptersFormat:
                     end_ms=(to_ms(entry["endTime"], f"{where}.endTime", source)
                             if entry.get("endTime") is not None else None),
                     title=title if isinstance(title, str) else str(title),
-                    url=entry.get("url") if isinstance(entry.get("url"), str) else None,
-                    image=entry.get("img") if isinstance(entry.get("img"), str) else None,
+                    url=optional_text(entry, "url", where, source, diagnostics),
+                    image=optional_text(entry, "img", where, source, diagnostics),
                     toc=entry.get("toc", True) is not False,
                 )
             )
+        # Sorted by startTime, as the specification requires of writers (and not all comply).
         chapters.sort(key=lambda c: c.start_ms)
         title = document.get("title")
-        episode = Episode(chapters=chapters, title=title if isinstance(title, str) else None,
+        episode = Episode(chapters=chapters, title=title if isinstance(title, str) and title else None,
                           source=source)
-        return episode, []
+        return episode, diagnostics
 
 
 FORMAT = JsonChaptersFormat()

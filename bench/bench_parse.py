@@ -1,0 +1,72 @@
+"""Outline parsing grows linearly with the outline's size: no regex backtracking blow-up.
+
+Times ``parse_outline`` on outlines of 1k, 10k and 100k lines (the largest about 10 MB), and on
+hostile single lines (runs of ``**``, ``[``, quotes, underscores…) of 0.1 and 1 million
+characters. Prints the time per line (or per character) and its ratio to the smallest size: a
+ratio near 1 is linear growth; a quadratic parser would show 100 and more.
+"""
+
+from __future__ import annotations
+
+import random
+
+from bench.common import best_of
+from podcast_tool.outline import parse_outline
+from podcast_tool.timecodes import format_clock, format_fr
+
+SIZES = (1_000, 10_000, 100_000)
+#: Target: the per-line cost of the largest outline within this factor of the smallest's.
+LINEAR_TOLERANCE = 3.0
+
+
+def outline(lines: int, seed: int = 1) -> str:
+    """A long outline in the seed's style: chapters in both notations, each with notes."""
+    rng = random.Random(seed)
+    parts = ["# Webinaire de test du 18 décembre 2020", ""]
+    ms = 0
+    while len(parts) < lines:
+        ms += rng.randint(1, 120) * 1000
+        end = ms + rng.randint(1, 60) * 1000
+        time = f"{format_fr(ms)} à {format_fr(end)}" if rng.random() < 0.5 else f"- [{format_clock(ms)}]"
+        parts.append(f"{time} **Intervention n°{len(parts)} sur l'accueil d'un travailleur pair** "
+                     f"*Définitions, champs professionnels [lien](https://example.org/{len(parts)})*")
+        for _ in range(rng.randint(0, 4)):
+            parts.append("« Comment le sujet de la pair-aidance a émergé sur votre territoire ? » "
+                         "*Importance de la dynamique participative ; c'est l'essentiel.*")
+        parts.append("")
+    return "\n".join(parts[:lines])
+
+
+HOSTILE = {
+    "bold markers": "**x",
+    "open brackets": "[a](",
+    "quotes and digits": "1'2'",
+    "underscores": "_",
+    "backslashes": "\\",
+    "dashes": " -",
+}
+
+
+def main() -> None:
+    base = None
+    for lines in SIZES:
+        text = outline(lines)
+        seconds = best_of(lambda text=text: parse_outline(text), repeat=3)
+        per_line = seconds / lines
+        base = base or per_line
+        print(f"{lines:>7} lines ({len(text.encode()) / 1e6:5.1f} MB): {seconds * 1000:8.1f} ms, "
+              f"{per_line * 1e6:6.2f} µs/line, ratio to 1k {per_line / base:5.2f}", flush=True)
+    ratio = per_line / base
+    verdict = "met" if ratio <= LINEAR_TOLERANCE else "NOT met"
+    print(f"per-line cost 100k/1k: {ratio:.2f} (target ≤ {LINEAR_TOLERANCE}: {verdict})")
+    for label, unit in HOSTILE.items():
+        timings = []
+        for chars in (100_000, 1_000_000):
+            line = "0'20 " + unit * (chars // len(unit))
+            timings.append(best_of(lambda line=line: parse_outline(line), repeat=3) / chars)
+        print(f"hostile line of {label}: {timings[1] * 1e9:6.1f} ns/char at 1M chars, "
+              f"ratio to 100k {timings[1] / timings[0]:5.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()

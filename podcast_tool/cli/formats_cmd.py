@@ -1,0 +1,35 @@
+"""podcast-tool formats"""
+
+from __future__ import annotations
+
+import click
+
+from podcast_tool.cli.common import handles_errors, stdout_console
+
+#: Short headings, so the table fits 80 columns (the caption explains them).
+FEATURE_HEADINGS = {"end": "end", "description": "descr.", "url": "link", "image": "image", "toc": "toc"}
+
+
+@click.command("formats")
+@handles_errors
+def command() -> None:
+    """List the chapter formats (for --format and --from) and what each keeps."""
+    from rich.table import Table
+
+    from podcast_tool.formats import FEATURES, all_formats
+
+    table = Table(title="Chapter formats", title_justify="left",
+                  caption="Every format keeps start times and titles. end: end times; descr.: "
+                          "descriptions; link, image: per-chapter URL and image; toc: hidden chapters.",
+                  caption_justify="left")
+    table.add_column("name", style="bold", no_wrap=True)
+    table.add_column("format", min_width=16)
+    table.add_column("extensions")
+    for feature in FEATURES:
+        table.add_column(FEATURE_HEADINGS[feature], justify="center")
+    for chapter_format in all_formats():
+        marks = ["[green]yes[/]" if feature in chapter_format.keeps else "[dim]–[/]"
+                 for feature in FEATURES]
+        table.add_row(chapter_format.name, chapter_format.label,
+                      " ".join(chapter_format.extensions), *marks)
+    stdout_console().print(table)

@@ -1,0 +1,140 @@
+"""Validation: each error, warning and info, on the line it concerns, in words a user follows."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import SEED_OUTLINE
+
+from podcast_tool.model import Chapter, Episode, Severity
+from podcast_tool.outline import parse_outline
+from podcast_tool.validate import ENDS_BEFORE_AUDIO_MS, MAX_CHAPTERS, SHORT_CHAPTER_MS, validate
+
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+
+
+Found = list[tuple[Severity, str, int | None]]
+
+
+def found(text: str, duration_ms: int | None = None, **options: int) -> Found:
+    episode, _ = parse_outline(text, Path("outline.md"))
+    diagnostics = validate(episode, duration_ms=duration_ms, **options)
+    assert all(d.file == "outline.md" for d in diagnostics)
+    assert all(d.message and d.hint for d in diagnostics)
+    return [(d.severity, d.code, d.line) for d in diagnostics]
+
+
+def test_seed_has_no_errors_two_warnings_two_infos() -> None:
+    episode, _ = parse_outline(SEED_OUTLINE.read_text(encoding="utf-8"), SEED_OUTLINE)
+    diagnostics = validate(episode)
+    assert [(d.severity, d.code, d.line) for d in diagnostics] == [
+        (WARNING, "first-not-at-zero", 15),
+        (INFO, "short-gap", 17),
+        (WARNING, "gap", 52),
+        (INFO, "duplicate-title", 76),
+    ]
+    by_code = {d.code: d for d in diagnostics}
+    assert "7 min 55 s" in by_code["gap"].message
+    assert "1'22''45" in by_code["gap"].message and "1'30''40" in by_code["gap"].message
+    assert "10 s" in by_code["short-gap"].message and "14'10" in by_code["short-gap"].message
+    assert "0'20" in by_code["first-not-at-zero"].message
+    assert "Questions du public" in by_code["duplicate-title"].message
+    assert "line 39" in by_code["duplicate-title"].message
+    assert by_code["gap"].format() == f"{SEED_OUTLINE}:52: warning: {by_code['gap'].message}"
+
+
+def test_seed_against_a_recording_of_the_right_length() -> None:
+    episode, _ = parse_outline(SEED_OUTLINE.read_text(encoding="utf-8"))
+    codes = [d.code for d in validate(episode, duration_ms=9_200_000)]
+    assert "past-audio-end" not in codes and "ends-before-audio" not in codes
+
+
+def test_no_chapters() -> None:
+    assert found("Juste du texte\nsans aucun horaire.\n") == [(ERROR, "no-chapters", None)]
+    assert found("") == [(ERROR, "no-chapters", None)]
+
+
+def test_start_not_increasing() -> None:
+    assert found("0:00 A\n5:00 B\n3:00 C\n3:00 D\n") == [
+        (ERROR, "start-not-increasing", 3), (ERROR, "start-not-increasing", 4)]
+
+
+def test_end_before_start() -> None:
+    assert found("0:00 A\n5:00 à 4:00 B\n6:00 à 6:00 C\n") == [
+        (ERROR, "end-before-start", 2), (ERROR, "end-before-start", 3)]
+
+
+def test_overlap() -> None:
+    assert found("0:00 à 5:30 A\n5:00 B\n") == [(ERROR, "overlap", 1)]
+
+
+def test_empty_title() -> None:
+    assert found("0:00 A\n1:00 **  **\n2:00 C\n") == [(ERROR, "empty-title", 2)]
+
+
+def test_past_audio_end_and_end_past_audio_end() -> None:
+    text = "0:00 A\n1:00 à 3:00 B\n3:00 C\n"
+    assert found(text, duration_ms=120_000) == [(WARNING, "end-past-audio-end", 2),
+                                                (ERROR, "past-audio-end", 3)]
+
+
+def test_gap_threshold() -> None:
+    text = "0:00 à 1:00 A\n1:31 B\n"
+    assert found(text) == [(WARNING, "gap", 1)]
+    assert found(text, gap_warning_ms=31_000) == [(INFO, "short-gap", 1)]
+    assert found("0:00 à 1:00 A\n1:00 B\n") == []
+
+
+def test_first_not_at_zero() -> None:
+    assert found("\n\n0:01 A\n") == [(WARNING, "first-not-at-zero", 3)]
+
+
+def test_short_chapter() -> None:
+    short = SHORT_CHAPTER_MS // 1000 - 1
+    assert found(f"0:00 A\n1:00 B\n1:{short:02d} C\n") == [(WARNING, "short-chapter", 2)]
+    assert found(f"0:00 à 0:{short:02d} A\n0:{short:02d} B\n") == [(WARNING, "short-chapter", 1)]
+    # The last chapter runs to the end of the recording.
+    assert found("0:00 A\n1:00 B\n", duration_ms=65_000) == [(WARNING, "short-chapter", 2)]
+    assert found(f"0:00 A\n0:{SHORT_CHAPTER_MS // 1000:02d} B\n") == []
+
+
+def test_ends_before_audio() -> None:
+    text = "0:00 A\n1:00 à 2:00 B\n"
+    assert found(text, duration_ms=120_000 + ENDS_BEFORE_AUDIO_MS) == []
+    assert found(text, duration_ms=121_000 + ENDS_BEFORE_AUDIO_MS) == [(WARNING, "ends-before-audio", 2)]
+    assert found("0:00 A\n1:00 B\n", duration_ms=3_600_000) == []
+
+
+def test_too_many_chapters() -> None:
+    text = "".join(f"{minute}:00 Chapitre {minute}\n" for minute in range(MAX_CHAPTERS + 1))
+    assert found(text) == [(WARNING, "too-many-chapters", MAX_CHAPTERS + 1)]
+    assert found(text.rsplit("\n", 2)[0] + "\n") == []
+
+
+def test_duplicate_titles_ignore_case_and_spacing() -> None:
+    assert found("0:00 Questions du public\n1:00 Autre\n2:00 questions  du PUBLIC\n") == [
+        (INFO, "duplicate-title", 3)]
+
+
+def test_diagnostics_are_in_line_order_and_use_the_outline_notation() -> None:
+    episode, _ = parse_outline("0'00 A\n1'00 à 0'30 B\n0'10 C\n")
+    diagnostics = validate(episode)
+    assert [(d.code, d.line) for d in diagnostics] == [("end-before-start", 2), ("start-not-increasing", 3)]
+    assert "0'30" in diagnostics[0].message and "1'00" in diagnostics[0].message
+
+
+@pytest.mark.parametrize("duration", [None, 5_000])
+def test_episodes_from_other_sources(duration: int | None) -> None:
+    """Chapters without lines or file (JSON, audio files) are checked all the same."""
+    episode = Episode(chapters=[Chapter(10_000, "A"), Chapter(10_000, "")], duration_ms=duration)
+    diagnostics = validate(episode)
+    codes = [d.code for d in diagnostics]
+    assert "start-not-increasing" in codes and "empty-title" in codes
+    assert all(d.file is None and d.line is None for d in diagnostics)
+    assert ("past-audio-end" in codes) == (duration is not None)
+
+
+def test_validate_never_prints(capsys: pytest.CaptureFixture[str]) -> None:
+    validate(parse_outline("0:10 A\n0:05 B\n")[0], duration_ms=1)
+    assert capsys.readouterr() == ("", "")
