@@ -182,7 +182,7 @@ def id3_many_subframes(make_media, folder):
 
 @case("id3-compressed-frame-inflating-to-256MiB", EITHER)
 def id3_zlib_bomb(make_media, folder):
-    packed = zlib.compress(b"\x03" + b"A" * (256 << 20), 9)  # 250 KB on disk
+    packed = zlib.compress(b"\x03" + b"A" * (256 << 20), 1)  # 1 MB on disk
     compressed = b"TIT2" + struct.pack(">IH", 4 + len(packed), 0x0080) + struct.pack(">I", 10) + packed
     return write(folder, "zlib-bomb.mp3", id3_tag(compressed) + mp3_audio(make_media))
 
@@ -378,7 +378,7 @@ def mdat_to_end(make_media, folder):
     return patch(data, offset, struct.pack(">I", 0))
 
 
-@_mp4_case("movie-timescale-0")
+@_mp4_case("movie-timescale-0", EITHER)
 def timescale_zero(make_media, folder):
     data = m4a(make_media)
     offset, header, _ = locate(data, b"moov", b"mvhd")
@@ -445,11 +445,11 @@ def flac_block_huge(make_media, folder):
     return write(folder, "block.flac", patch(data, offset + 1, b"\xff\xff\xff")[:offset + 5000])
 
 
-@case("flac-100k-empty-padding-blocks", EITHER)
+@case("flac-30k-empty-padding-blocks", EITHER)
 def flac_many_blocks(make_media, folder):
     data = real(make_media, "flac")
     offset = flac_block(data, VORBIS_COMMENT)
-    return write(folder, "padding.flac", data[:offset] + b"\x01\x00\x00\x00" * 100_000 + data[offset:])
+    return write(folder, "padding.flac", data[:offset] + b"\x01\x00\x00\x00" * 30_000 + data[offset:])
 
 
 def ogg_comment_packet(data: bytes) -> int:
@@ -496,7 +496,7 @@ def wav_data_huge(make_media, folder):
     return write(folder, "data-huge.wav", patch(data, offset + 4, struct.pack("<I", 0xFFFFFFFF)))
 
 
-@case("wav-byte-rate-0", ERROR)
+@case("wav-byte-rate-0", EITHER)
 def wav_rate_zero(make_media, folder):
     data = real(make_media, "wav")
     offset = data.index(b"fmt ")
