@@ -607,3 +607,18 @@ def test_the_harness_sees_a_hang_a_memory_blowup_and_a_traceback(server):
     crash = server.python("raise KeyError('boom')")
     assert crash.returncode == 1 and "Traceback" in crash.stderr
     assert server.baseline_mb < MEMORY_BOUND_MB / 2
+
+
+def test_the_id3_bounds_leave_a_large_real_tag_readable(audio_copy):
+    """200 chapters, each with a 40 KB picture (an 8 MB tag): read, re-tagged and stripped."""
+    path = audio_copy("mp3")
+    picture = rng("picture").randbytes(40_000)
+    chapters = [Chapter(index * 50, f"Chapitre {index}", image_data=picture, image_mime="image/png")
+                for index in range(200)]
+    containers.write_chapters(path, Episode(chapters=chapters))
+    assert path.stat().st_size > 8_000_000
+    read = containers.read_chapters(path).chapters
+    assert [c.title for c in read] == [c.title for c in chapters]
+    assert all(c.image_data == picture for c in read)
+    containers.write_chapters(path, Episode(chapters=chapters[:3]))
+    assert containers.strip_chapters(path) == 3
