@@ -1,3 +1,5 @@
 from podcast_tool.cli import main
 
-main()
+# Guarded so worker processes (batch's process pool) can import this module safely.
+if __name__ == "__main__":
+    main()

@@ -29,6 +29,8 @@ SNIFF_BYTES = 64
 class WriteOptions:
     #: ID3v2 minor version for MP3 (3 is what Apple's and most players read best).
     id3v2_version: int = 3
+    #: How long to wait while another process writes the same file (batch waits briefly).
+    lock_wait_seconds: float = 10.0
 
 
 @dataclass
@@ -159,8 +161,9 @@ def write_chapters(path: str | Path, episode: Episode,
                    options: WriteOptions | None = None) -> WriteReport:
     path = Path(path)
     container = detect(path)
-    with file_lock(path):
-        return guarded(path, lambda: container.write(path, episode, options or WriteOptions()))
+    write_options = options or WriteOptions()
+    with file_lock(path, wait_seconds=write_options.lock_wait_seconds):
+        return guarded(path, lambda: container.write(path, episode, write_options))
 
 
 def strip_chapters(path: str | Path) -> int:

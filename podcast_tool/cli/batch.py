@@ -1,0 +1,215 @@
+"""podcast-tool batch [ROOT] [--manifest FILE] [--snap] [--export FORMATS] [--jobs N] [--dry-run]
+[--force] [--allow-outside] [--json]"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import click
+from rich.markup import escape
+from rich.table import Table
+
+from podcast_tool.cli.common import (
+    handles_errors,
+    print_diagnostics,
+    print_json,
+    stderr_console,
+    stdout_console,
+)
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from podcast_tool.batch import BatchPlan, BatchReport, Job, RecordingResult, RunSettings
+
+STATUS_STYLE = {"tagged": "green", "unchanged": "dim", "would-tag": "cyan", "failed": "bold red"}
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+@click.command("batch")
+@click.argument("root", required=False, default=".",
+                type=click.Path(path_type=Path, file_okay=False))
+@click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
+              help="CSV or TOML file listing the recordings and their chapter files.")
+@click.option("--snap", is_flag=True, help="Move chapter times to the real pauses first.")
+@click.option("--export", "export", metavar="FORMATS",
+              help="Sidecar formats to write beside each recording, e.g. json,vtt,psc.")
+@click.option("--from", "from_format", metavar="FORMAT",
+              help="Chapter format of the chapter files (default: detected per file).")
+@click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4"]), default="3",
+              show_default=True, help="ID3v2 version for MP3.")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Recordings tagged at once (default: the number of cores).")
+@click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
+@click.option("--force", is_flag=True, help="Rewrite recordings whose chapters already match.")
+@click.option("--allow-outside", is_flag=True,
+              help="Tag files outside ROOT (manifest paths, symbolic links).")
+@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+@handles_errors
+def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
+            from_format: str | None, id3v2_version: str, jobs: int | None, dry_run: bool,
+            force: bool, allow_outside: bool, as_json: bool) -> None:
+    """Tag every recording under ROOT (default: this folder) from its outline.
+
+    Pairs audio/NAME.mp3 (or .m4a .m4b .ogg .opus .flac) with chapters/NAME.md (or .txt,
+    .json, .vtt, .cue…). A manifest lists the pairs instead: a CSV file with the columns
+    audio,chapters and optionally snap,id3v2,from,export, or a TOML file of [[recording]]
+    tables with the same keys; its relative paths are relative to the manifest's folder, and
+    its options override the command's for that recording.
+
+    Recordings whose chapters already match their outline are skipped (--force rewrites them).
+    Exit codes: 0 all tagged or unchanged, 1 a recording failed, 2 usage error.
+    """
+    from podcast_tool.batch import RecordingOptions, RunSettings
+    from podcast_tool.batch_plan import parse_export, plan_folder, plan_manifest
+    from podcast_tool.formats import get_format
+
+    if from_format:
+        get_format(from_format)
+    options = RecordingOptions(snap=snap, id3v2_version=int(id3v2_version), from_format=from_format,
+                               export=parse_export(export or ""))
+    if manifest is not None:
+        plan = plan_manifest(manifest, root, options, allow_outside=allow_outside)
+    else:
+        plan = plan_folder(root, options, allow_outside=allow_outside)
+    settings = RunSettings(dry_run=dry_run, force=force)
+    workers = jobs or default_jobs()
+    if as_json:
+        from podcast_tool.batch_run import run_batch
+
+        report = run_batch(plan, settings, workers=workers)
+        print_json(report.to_dict())
+        sys.exit(report.exit_code)
+    print_diagnostics(plan.warnings)
+    console = stdout_console()
+    if not plan.jobs and not plan.rejected:
+        console.print(f"no recording to tag under {escape(str(root))} (recordings go in audio/, "
+                      "their outlines in chapters/, with the same name)")
+        sys.exit(0)
+    if console.is_terminal:
+        report = _run_with_progress(plan, settings, workers, console)
+    else:
+        report = _run_with_lines(plan, settings, workers)
+    console.print(summary_table(report))
+    _print_problems(report)
+    console.print(summary_line(report))
+    sys.exit(report.exit_code)
+
+
+def _run_with_lines(plan: BatchPlan, settings: RunSettings, workers: int) -> BatchReport:
+    """Not a terminal (a log, a pipe, CI): one plain line per finished recording."""
+    from podcast_tool.batch_run import run_batch
+
+    total, done = len(plan.jobs) + len(plan.rejected), 0
+
+    def on_done(result: RecordingResult) -> None:
+        nonlocal done
+        done += 1
+        click.echo(f"[{done}/{total}] {result.status.value}: {result.name} ({result_note(result)}, "
+                   f"{result.seconds:.1f} s)")
+
+    return run_batch(plan, settings, workers=workers, on_done=on_done)
+
+
+def _run_with_progress(plan: BatchPlan, settings: RunSettings, workers: int,
+                       console: Console) -> BatchReport:
+    """On a terminal: an overall bar, and below it the recordings being tagged right now."""
+    from rich.console import Group
+    from rich.live import Live
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        SpinnerColumn,
+        TaskID,
+        TextColumn,
+        TimeElapsedColumn,
+    )
+
+    from podcast_tool.batch_run import run_batch
+
+    overall = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+                       TimeElapsedColumn(), console=console)
+    current = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                       console=console)
+    overall_task = overall.add_task("dry run" if settings.dry_run else "tagging",
+                                    total=len(plan.jobs) + len(plan.rejected))
+    tasks: dict[Path, TaskID] = {}
+
+    def on_start(job: Job) -> None:
+        tasks[job.audio] = current.add_task(escape(job.name))
+
+    def on_done(result: RecordingResult) -> None:
+        if result.audio in tasks:  # refused recordings never started
+            current.remove_task(tasks.pop(result.audio))
+        overall.advance(overall_task)
+        style = STATUS_STYLE[result.status.value]
+        console.print(f"[{style}]{result.status.value}[/] {escape(result.name)}")
+
+    with Live(Group(overall, current), console=console, refresh_per_second=8):
+        return run_batch(plan, settings, workers=workers, on_start=on_start, on_done=on_done)
+
+
+def result_note(result: RecordingResult) -> str:
+    """One short phrase: the error, or what changed and which sidecars were written."""
+    if result.error is not None:
+        return result.error.message
+    parts = [result.change] if result.change else []
+    for sidecar in result.sidecars:
+        if sidecar.state.value != "unchanged":
+            parts.append(f"{sidecar.path.name} {sidecar.state.value}")
+    return "; ".join(parts)
+
+
+def summary_table(report: BatchReport) -> Table:
+    table = Table(title="dry run: nothing was written" if report.dry_run else None,
+                  title_justify="left")
+    table.add_column("file", overflow="fold")
+    table.add_column("chapters", justify="right")
+    table.add_column("status")
+    table.add_column("warnings", justify="right")
+    table.add_column("time", justify="right")
+    table.add_column("note")
+    for result in report.results:
+        style = STATUS_STYLE[result.status.value]
+        table.add_row(
+            escape(result.name),
+            "—" if result.chapter_count is None else str(result.chapter_count),
+            f"[{style}]{result.status.value}[/]",
+            str(result.warning_count) if result.warning_count else "",
+            f"{result.seconds:.1f} s" if result.seconds else "",
+            escape(result_note(result)),
+        )
+    return table
+
+
+def _print_problems(report: BatchReport) -> None:
+    """Each failure and warning in full, compiler style, on stderr."""
+    console = stderr_console()
+    for result in report.results:
+        print_diagnostics(result.diagnostics, show_info=False)
+        if result.error is not None:
+            where = result.error.location()
+            head = f"{escape(where)}: " if where else ""
+            console.print(f"{head}[bold red]error:[/] {escape(result.error.message)}")
+            if result.error.hint:
+                console.print(f"  [dim]hint: {escape(result.error.hint)}[/]")
+
+
+def summary_line(report: BatchReport) -> str:
+    counts = {status: count for status, count in report.counts().items() if count}
+    total = len(report.results)
+    parts = ", ".join(f"{count} {status}" for status, count in counts.items())
+    line = f"{total} recording{'s' if total != 1 else ''}: {parts} in {report.seconds:.1f} s"
+    if report.dry_run:
+        line += " (dry run: nothing was written)"
+    return line
