@@ -563,7 +563,8 @@ def leftovers(folder: Path) -> list[str]:
 
 def check_run(outcome: Outcome, path: Path, expect: str) -> None:
     assert not outcome.timed_out, f"hung: {outcome.describe()}"
-    assert outcome.peak_rss_mb < MEMORY_BOUND_MB, f"memory: {outcome.describe()}"
+    assert outcome.peak_rss_mb is not None and outcome.peak_rss_mb < MEMORY_BOUND_MB, \
+        f"memory: {outcome.describe()}"
     assert "Traceback" not in outcome.stderr, outcome.describe()
     allowed = (1,) if expect == ERROR else (0, 1)
     assert outcome.returncode in allowed, outcome.describe()
@@ -603,7 +604,7 @@ def test_the_harness_sees_a_hang_a_memory_blowup_and_a_traceback(server):
     hang = server.python("import time; time.sleep(30)", timeout=0.5)
     assert hang.timed_out and hang.returncode is None
     hog = server.python("block = bytearray(300 << 20)\nfor i in range(0, len(block), 4096): block[i] = 1")
-    assert hog.returncode == 0 and hog.peak_rss_mb > MEMORY_BOUND_MB
+    assert hog.returncode == 0 and hog.peak_rss_mb is not None and hog.peak_rss_mb > MEMORY_BOUND_MB
     crash = server.python("raise KeyError('boom')")
     assert crash.returncode == 1 and "Traceback" in crash.stderr
     assert server.baseline_mb < MEMORY_BOUND_MB / 2
