@@ -187,6 +187,42 @@ def id3_zlib_bomb(make_media, folder):
     return write(folder, "zlib-bomb.mp3", id3_tag(compressed) + mp3_audio(make_media))
 
 
+@case("id3-compressed-frame-inflating-to-900KiB", EITHER)
+def id3_zlib_under_the_bound(make_media, folder):
+    packed = zlib.compress(b"\x03" + b"A" * (900 << 10), 1)
+    compressed = b"TIT2" + struct.pack(">IH", 4 + len(packed), 0x0080) + struct.pack(">I", 10) + packed
+    return write(folder, "zlib-900k.mp3", id3_tag(compressed) + mp3_audio(make_media))
+
+
+def _utf16_title_case(kib: int, expect: str) -> None:
+    # mutagen decodes UTF-16 text one character at a time: about half a second per MB.
+    @case(f"id3-utf16-title-of-{kib}KiB", expect)
+    def build(make_media, folder):
+        text = b"\x01" + ("é" * (kib << 9)).encode("utf-16")
+        return write(folder, f"utf16-{kib}.mp3", id3_tag(frame(b"TIT2", text)) + mp3_audio(make_media))
+
+
+_utf16_title_case(900, EITHER)
+_utf16_title_case(20 << 10, ERROR)
+
+
+def _picture_case(mib: int, expect: str) -> None:
+    @case(f"id3-{mib}MiB-picture", expect)
+    def build(make_media, folder):
+        picture = frame(b"APIC", b"\x00image/png\x00\x03\x00" + bytes(mib << 20))
+        return write(folder, f"picture-{mib}.mp3", id3_tag(picture) + mp3_audio(make_media))
+
+
+_picture_case(30, EITHER)  # under the 32 MB podcast-tool reads: read, within the memory bound
+_picture_case(60, ERROR)
+
+
+@case("id3-utf16-picture-description-of-20MiB", ERROR)
+def id3_picture_long_description(make_media, folder):
+    payload = b"\x01image/png\x00\x03" + ("é" * (10 << 20)).encode("utf-16") + b"\x00\x00" + bytes(1000)
+    return write(folder, "picture-desc.mp3", id3_tag(frame(b"APIC", payload)) + mp3_audio(make_media))
+
+
 @case("id3-extended-header-claims-256MiB", EITHER)
 def id3_ext_header(make_media, folder):
     body = syncsafe((1 << 28) - 1) + b"\x01\x00" + frame(b"TIT2", b"\x03Titre")
@@ -390,6 +426,18 @@ def chpl_short(make_media, folder):
     data = tagged_m4a(make_media, folder)
     offset, header, _ = locate(data, b"moov", b"udta", b"chpl")
     return patch(data, offset + header + 8, bytes([255]))
+
+
+@case("mp4-moov-with-a-60MiB-free-box-sparse", EITHER)
+def moov_big_free(make_media, folder):
+    # The sample's moov comes last: grow it by a free box of 60 MiB, a hole at the file's end.
+    data = m4a(make_media)
+    offset, _, size = locate(data, b"moov")
+    assert offset + size == len(data)
+    free = 60 << 20
+    head = data[:offset] + struct.pack(">I4s", size + free, b"moov") + data[offset + 8:]
+    head += struct.pack(">I4s", free, b"free")
+    return write(folder, "moov-free.m4a", head, len(head) + free - 8)
 
 
 @case("mp4-moov-claims-250MiB-sparse-3GiB", ERROR)
@@ -611,8 +659,16 @@ def test_the_harness_sees_a_hang_a_memory_blowup_and_a_traceback(server):
 
 
 def test_the_id3_bounds_leave_a_large_real_tag_readable(audio_copy):
-    """200 chapters, each with a 40 KB picture (an 8 MB tag): read, re-tagged and stripped."""
+    """A 5 MB cover, 100,000 characters of notes, 200 chapters with a 40 KB picture each
+    (a 13 MB ID3v2.3 tag, its text in UTF-16): read, re-tagged and stripped."""
+    from mutagen.id3 import APIC, COMM, ID3
+
     path = audio_copy("mp3")
+    tag = ID3(path)
+    cover = rng("cover").randbytes(5 << 20)
+    tag.add(APIC(encoding=3, mime="image/jpeg", type=3, desc="couverture", data=cover))
+    tag.add(COMM(encoding=3, lang="fra", desc="notes", text=["Débat. " * 14_000]))
+    tag.save(path, v2_version=3)
     picture = rng("picture").randbytes(40_000)
     chapters = [Chapter(index * 50, f"Chapitre {index}", image_data=picture, image_mime="image/png")
                 for index in range(200)]
@@ -623,3 +679,5 @@ def test_the_id3_bounds_leave_a_large_real_tag_readable(audio_copy):
     assert all(c.image_data == picture for c in read)
     containers.write_chapters(path, Episode(chapters=chapters[:3]))
     assert containers.strip_chapters(path) == 3
+    kept = ID3(path)
+    assert kept.getall("APIC")[0].data == cover and kept.getall("COMM")[0].text[0].startswith("Débat")
