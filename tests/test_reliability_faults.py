@@ -58,9 +58,11 @@ runpy.run_module("podcast_tool", run_name="__main__", alter_sys=True)
 
 #: The real CLI, waiting at most half a second for another process's lock (10 s by default).
 IMPATIENT_CLI = r"""
-import functools, runpy, sys
+import runpy, sys
 from podcast_tool import containers, safewrite
-containers.file_lock = functools.partial(safewrite.file_lock, wait_seconds=0.5)
+def impatient_lock(path, wait_seconds=10.0):
+    return safewrite.file_lock(path, wait_seconds=min(wait_seconds, 0.5))
+containers.file_lock = impatient_lock
 sys.argv = ["podcast-tool", *sys.argv[1:]]
 runpy.run_module("podcast_tool", run_name="__main__", alter_sys=True)
 """
