@@ -19,6 +19,8 @@ from podcast_tool.ffmpeg import ffmpeg_exe
 
 SAMPLE_RATE = 16_000
 CHUNK_SECONDS = 30
+#: Amplitude of the room tone heard in breaths and pauses (about -54 dBFS).
+ROOM_NOISE = 0.002
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,6 @@ def _speech_chunk(rng, seconds: float):  # type: ignore[no-untyped-def]
         syllables = np.clip(np.sin(2 * np.pi * rng.uniform(3.5, 5.5) * t), 0, None) ** 0.7
         out[position:end] = loudness * voice * syllables / 2
         position = end + int(rng.uniform(0.15, 0.45) * SAMPLE_RATE)  # a breath
-    out += 0.002 * rng.standard_normal(total).astype(np.float32)  # room noise
     return out
 
 
@@ -94,11 +95,12 @@ def synthesize_replay(
         while done < duration_ms:
             length = min(CHUNK_SECONDS * 1000, duration_ms - done)
             chunk = _speech_chunk(rng, length / 1000)
-            for pause in pauses:  # silence the planned pauses that fall in this chunk
+            for pause in pauses:  # nobody speaks during the planned pauses that fall in this chunk
                 lo = max(pause.start_ms, done) - done
                 hi = min(pause.end_ms, done + length) - done
                 if hi > lo:
-                    chunk[lo * SAMPLE_RATE // 1000: hi * SAMPLE_RATE // 1000] *= 0.01
+                    chunk[lo * SAMPLE_RATE // 1000: hi * SAMPLE_RATE // 1000] = 0
+            chunk += ROOM_NOISE * rng.standard_normal(len(chunk)).astype(np.float32)
             pcm = (np.clip(chunk, -1, 1) * 32767).astype("<i2")
             encoder.stdin.write(pcm.tobytes())
             done += length

@@ -426,8 +426,9 @@ def test_dump_keeps_links_images_and_time_like_notes() -> None:
 
 def test_dump_with_a_zero_chapter() -> None:
     episode = Episode(chapters=[Chapter(20_000, "Accueil")])
-    text, _ = FORMAT.dump(episode, ExportOptions(add_zero_chapter=True))
-    assert [(c.start_ms, c.title) for c in parse_outline(text)[0].chapters] == [(0, ""), (20_000, "Accueil")]
+    text, _ = FORMAT.dump(episode, ExportOptions(add_zero_chapter=True, zero_chapter_title="Ouverture"))
+    assert [(c.start_ms, c.title) for c in parse_outline(text)[0].chapters] == [
+        (0, "Ouverture"), (20_000, "Accueil")]
 
 
 def test_dump_warns_where_a_title_cannot_be_kept() -> None:

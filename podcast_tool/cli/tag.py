@@ -1,4 +1,4 @@
-"""podcast-tool tag AUDIO CHAPTERS [--id3v2 3|4] [--dry-run] [--snap]"""
+"""podcast-tool tag AUDIO CHAPTERS [--id3v2 3|4] [--dry-run] [--snap [--window S] [--min-pause S]]"""
 
 from __future__ import annotations
 
@@ -9,7 +9,9 @@ import click
 from rich.markup import escape
 
 from podcast_tool.cli.common import handles_errors, print_diagnostics, stdout_console
+from podcast_tool.cli.snap import MIN_PAUSE_HELP, WINDOW_HELP, snap_options, snap_table, summary
 from podcast_tool.cli.tables import chapter_table
+from podcast_tool.errors import UsageError
 
 
 @click.command("tag")
@@ -20,20 +22,32 @@ from podcast_tool.cli.tables import chapter_table
 @click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4"]), default="3",
               show_default=True, help="ID3v2 version for MP3 (2.3 is read most widely).")
 @click.option("--dry-run", is_flag=True, help="Validate and show the chapters; write nothing.")
+@click.option("--snap", is_flag=True,
+              help="Move each time to a real pause nearby in AUDIO before writing.")
+@click.option("--window", type=click.FloatRange(min=0.5, max=600), metavar="SECONDS",
+              help=WINDOW_HELP + " With --snap. [default: 10]")
+@click.option("--min-pause", type=click.FloatRange(min=0.05, max=60), metavar="SECONDS",
+              help=MIN_PAUSE_HELP + " With --snap. [default: 0.8]")
 @handles_errors
 def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
-            dry_run: bool) -> None:
+            dry_run: bool, snap: bool, window: float | None, min_pause: float | None) -> None:
     """Write the chapters of CHAPTERS (an outline or any chapter file) into AUDIO."""
+    if not snap and (window is not None or min_pause is not None):
+        raise UsageError("--window and --min-pause only apply with --snap")
+    options = snap_options(window, min_pause) if snap else None
     from podcast_tool import tagging
     from podcast_tool.containers import WriteOptions
     from podcast_tool.errors import ValidationFailed
 
     console = stdout_console()
     try:
-        result = tagging.prepare(audio, chapters, from_format=from_format)
+        result = tagging.prepare(audio, chapters, from_format=from_format, snap_options=options)
     except ValidationFailed as error:
         print_diagnostics(getattr(error, "diagnostics", []))
         raise
+    if result.snap_report is not None:
+        console.print(snap_table(result.snap_report))
+        console.print(summary(result.snap_report))
     if dry_run:
         print_diagnostics(result.diagnostics)
         console.print(chapter_table(result.episode, result.duration_ms))

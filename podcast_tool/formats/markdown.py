@@ -41,10 +41,22 @@ def one_line(text: str) -> str:
 
 
 class MarkdownFormat:
-    name = "markdown"
-    label = "Markdown show notes"
-    extensions = (".md", ".markdown")
-    keeps = frozenset({"end", "description", "url", "image"})
+    """Writes chapters as Markdown lines the outline parser reads back.
+
+    One class serves two formats: ``markdown`` (show notes, one list item per
+    chapter) and ``outline`` (plain chapter lines, formats/outline.py).
+    """
+
+    def __init__(self, *, name: str, label: str, extensions: tuple[str, ...], bullet: str,
+                 range_joiners: dict[str, str], notes_spacing: tuple[int, int]) -> None:
+        self.name = name
+        self.label = label
+        self.extensions = extensions
+        self.keeps = frozenset({"end", "description", "url", "image"})
+        self.bullet = bullet
+        self.range_joiners = range_joiners
+        #: Blank lines before and after a chapter's notes.
+        self.notes_spacing = notes_spacing
 
     def sniff(self, text: str) -> bool:
         return False  # any Markdown with times is an outline: the outline format reads it
@@ -58,7 +70,7 @@ class MarkdownFormat:
         from podcast_tool.outline import escape_note_line, parse_outline
         from podcast_tool.outline_text import escape_markdown, french_date
 
-        notation = options.notation if options.notation in RANGE_JOINERS else "clock"
+        notation = options.notation if options.notation in self.range_joiners else "clock"
         chapters = export_chapters(episode, options)
         lines: list[str] = []
         if episode.title or episode.date:
@@ -66,14 +78,19 @@ class MarkdownFormat:
             if episode.date:
                 heading = f"{heading} — {french_date(episode.date)}".strip(" —")
             lines += [escape_note_line(f"# {heading}"), ""]
+        before_notes, after_notes = self.notes_spacing
         for chapter in chapters:
             times = format_time(chapter.start_ms, notation)
             if chapter.end_ms is not None:
-                times += RANGE_JOINERS[notation] + format_time(chapter.end_ms, notation)
-            lines.append(f"- {times} {self._line(chapter, episode.source, escape_markdown)}".rstrip())
+                times += self.range_joiners[notation] + format_time(chapter.end_ms, notation)
+            line = f"{self.bullet}{times} {self._line(chapter, episode.source, escape_markdown)}"
+            lines.append(line.rstrip())
             if chapter.notes.strip():
                 notes = chapter.notes.strip("\n").split("\n")
-                lines += ["", *(escape_note_line(line) for line in notes), ""]
+                lines += [""] * before_notes + [escape_note_line(n) for n in notes]
+                lines += [""] * after_notes
+            elif not self.bullet:
+                lines.append("")
         text = "\n".join(lines).rstrip("\n") + "\n"
         read_back = parse_outline(text, episode.source)[0].chapters
         return text, self._changes(chapters, read_back, episode.source)
@@ -98,11 +115,12 @@ class MarkdownFormat:
 
     def _changes(self, written: list[Chapter], read: list[Chapter],
                  source: Path | None) -> list[Diagnostic]:
-        """Warn where reading the show notes back would not give the chapter as it was."""
+        """Warn where reading the text back would not give the chapter as it was."""
         file = str(source) if source else None
+        code = f"{self.name}-simplified"
         if len(read) != len(written):
-            return [Diagnostic(Severity.WARNING, "markdown-simplified",
-                               f"the show notes read back as {len(read)} chapters, not {len(written)}",
+            return [Diagnostic(Severity.WARNING, code,
+                               f"the {self.name} reads back as {len(read)} chapters, not {len(written)}",
                                file=file)]
         diagnostics = []
         for before, after in zip(written, read, strict=True):
@@ -110,11 +128,12 @@ class MarkdownFormat:
                        and not (name == "notes" and before.notes.strip() == after.notes)]
             if changed:
                 diagnostics.append(Diagnostic(
-                    Severity.WARNING, "markdown-simplified",
+                    Severity.WARNING, code,
                     f"\"{one_line(before.title)[:60]}\": its {', '.join(changed)} will read back "
                     "simplified (Markdown keeps no line break, tab or repeated space in a title)",
-                    file=file, line=before.line))
+                    file=file, line=before.line, hint="check the text reads as you want"))
         return diagnostics
 
 
-FORMAT = MarkdownFormat()
+FORMAT = MarkdownFormat(name="markdown", label="Markdown show notes", extensions=(".md", ".markdown"),
+                        bullet="- ", range_joiners=RANGE_JOINERS, notes_spacing=(1, 1))

@@ -1,0 +1,204 @@
+"""Pauses in short windows of a recording: decoding on demand, framewise energy, quiet runs.
+
+Only the windows around chapter boundaries are ever decoded, never the whole file, so the
+work grows with the number of chapters and not with the length of the recording.
+
+Decoding (``decode_window``): the bundled ffmpeg decodes one window to mono 16-bit PCM at
+8 kHz on a pipe, and pydub wraps it in an ``AudioSegment``. ffmpeg's input seeking (``-ss``
+before ``-i``) is exact for MP3, FLAC and Opus, but with AAC (M4A) it lands up to one
+frame (23 ms) late and with Vorbis it is off now and then; so the input seek goes
+``PREROLL_MS`` early and an output-side ``-ss`` trims to the exact time by timestamps. With
+this, window times are right to within a millisecond for MP3 (CBR and VBR), M4A, Ogg
+Vorbis, Opus and FLAC with the bundled ffmpeg (tests/test_snap.py holds them to 5 ms). An MP3
+without a Xing/LAME header keeps its encoder delay (about 25 ms), as it does in players.
+
+MP3 seeking: ffmpeg finds an exact position in an MP3 by reading the frame headers from the
+start of the file (reading, not decoding), so a window late in a long MP3 costs a little
+more than an early one: about 20 ms at the start and 125 ms at 2 h 30 (64 kb/s, 16 kHz).
+``-fflags fastseek`` jumps by byte arithmetic instead, but lands a frame off on CBR (26 ms)
+and seconds off on VBR: too far for placing a boundary 300 ms before speech, so it is not
+used. The other containers seek by index (MP4 sample tables, FLAC seek tables, Ogg
+bisection).
+
+Energy (``frame_levels``): ffmpeg first removes what lies below 100 Hz (rumble, hum: no
+speech there, but it makes the background's level wander); then the mean power of 10 ms
+frames, smoothed over 50 ms, in dB.
+
+Quiet (``find_pauses``): the threshold is relative to the window's own loudness, never a
+fixed dBFS: with ``floor`` the 5th percentile of the frame levels (the background: noise,
+room tone, a music bed) and ``speech`` the 95th percentile, a frame is quiet below
+``floor + clamp((speech - floor) / 3, 4 dB, 15 dB)``. A window whose speech stands less
+than ``MIN_CONTRAST_DB`` above its floor (all silence, all noise, all music) has no usable
+pause. Quiet runs of at least ``min_pause_ms`` are pauses; quiet runs broken by a blip
+shorter than ``BRIDGE_MS`` (a click) count as one.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from podcast_tool.errors import AudioFileError, PodcastToolError
+from podcast_tool.ffmpeg import run_ffmpeg
+
+if TYPE_CHECKING:
+    import numpy as np
+    from pydub import AudioSegment
+
+#: Sample rate of decoded windows: ample for speech energy, and cheap.
+SAMPLE_RATE = 8000
+#: How much earlier than the window the input-side seek lands (see the module docstring).
+PREROLL_MS = 1000
+#: Rumble (air conditioning, handling, mains hum) below this carries no speech but makes
+#: the background's level wander; it is filtered out before measuring.
+HIGHPASS_HZ = 100
+FRAME_MS = 10
+SMOOTH_FRAMES = 5
+FLOOR_PERCENTILE = 5
+SPEECH_PERCENTILE = 95
+MIN_MARGIN_DB = 4.0
+MAX_MARGIN_DB = 15.0
+MIN_CONTRAST_DB = 8.0
+BRIDGE_MS = 40
+#: Level of digital silence (power floor), so that log10 never sees zero.
+SILENCE_DB = -100.0
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A quiet run, in milliseconds from the start of the recording."""
+
+    start_ms: int
+    end_ms: int
+    #: Mean level inside the pause, dB relative to full scale.
+    level_db: float
+    #: True when the run reaches the edge of the decoded window (the pause may be longer).
+    open_start: bool = False
+    open_end: bool = False
+
+    @property
+    def length_ms(self) -> int:
+        return self.end_ms - self.start_ms
+
+
+@dataclass(frozen=True)
+class PauseScan:
+    """What ``find_pauses`` saw in one window."""
+
+    start_ms: int
+    end_ms: int
+    floor_db: float
+    speech_db: float
+    threshold_db: float
+    pauses: list[Pause]
+
+    @property
+    def contrast_db(self) -> float:
+        return self.speech_db - self.floor_db
+
+    @property
+    def flat(self) -> bool:
+        """No speech stands out of the background: the window cannot show a pause."""
+        return self.contrast_db < MIN_CONTRAST_DB
+
+
+def _audio_segment_class() -> type[AudioSegment]:
+    with warnings.catch_warnings():
+        # pydub warns when no system ffmpeg is on PATH (we never let it run one) and Python
+        # 3.11–3.12 warn that its audioop is deprecated: neither concerns our users.
+        warnings.simplefilter("ignore")
+        from pydub import AudioSegment
+    return AudioSegment
+
+
+def window_args(audio: Path, start_ms: int, length_ms: int) -> list[str | Path]:
+    """ffmpeg arguments decoding one window to mono 8 kHz s16le on stdout."""
+    start_ms = max(0, start_ms)
+    seek_ms = max(0, start_ms - PREROLL_MS)
+    args: list[str | Path] = []
+    if seek_ms:
+        args += ["-ss", f"{seek_ms / 1000:.3f}"]
+    return args + ["-i", audio, "-map", "0:a:0", "-ss", f"{(start_ms - seek_ms) / 1000:.3f}",
+                   "-t", f"{length_ms / 1000:.3f}", "-af", f"highpass=f={HIGHPASS_HZ}",
+                   "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-"]
+
+
+def decode_window(audio: Path, start_ms: int, length_ms: int) -> AudioSegment:
+    """Mono 8 kHz audio of ``audio`` from ``start_ms`` for ``length_ms`` (less at the end)."""
+    try:
+        result = run_ffmpeg(window_args(audio, start_ms, length_ms))
+    except PodcastToolError as error:
+        raise AudioFileError(f"cannot decode the audio ({error.message})", path=audio) from error
+    data = result.stdout
+    data = data[: len(data) - len(data) % 2]
+    return _audio_segment_class()(data=data, sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+
+
+def frame_levels(segment: AudioSegment) -> np.ndarray:
+    """Level of each 10 ms frame in dBFS, mean power smoothed over 50 ms."""
+    import numpy as np
+
+    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768.0
+    per_frame = segment.frame_rate * FRAME_MS // 1000
+    count = len(samples) // per_frame
+    if count == 0:
+        return np.zeros(0, dtype=np.float64)
+    power = np.mean(np.square(samples[: count * per_frame].reshape(count, per_frame)), axis=1,
+                    dtype=np.float64)
+    kernel = np.ones(SMOOTH_FRAMES) / SMOOTH_FRAMES
+    # Pad with the edge values so the first and last frames are not pulled toward silence.
+    padded = np.pad(power, SMOOTH_FRAMES // 2, mode="edge")
+    smoothed = np.convolve(padded, kernel, mode="valid")
+    return 10.0 * np.log10(np.maximum(smoothed, 10 ** (SILENCE_DB / 10)))
+
+
+def quiet_threshold(levels: np.ndarray) -> tuple[float, float, float]:
+    """(floor, speech, threshold) in dB for a window's frame levels."""
+    import numpy as np
+
+    floor = float(np.percentile(levels, FLOOR_PERCENTILE))
+    speech = float(np.percentile(levels, SPEECH_PERCENTILE))
+    margin = min(MAX_MARGIN_DB, max(MIN_MARGIN_DB, (speech - floor) / 3))
+    return floor, speech, floor + margin
+
+
+def find_pauses(levels: np.ndarray, start_ms: int, min_pause_ms: int) -> PauseScan:
+    """Quiet runs of at least ``min_pause_ms`` in a window starting at ``start_ms``."""
+    import numpy as np
+
+    end_ms = start_ms + len(levels) * FRAME_MS
+    if len(levels) == 0:
+        return PauseScan(start_ms, end_ms, SILENCE_DB, SILENCE_DB, SILENCE_DB, [])
+    floor, speech, threshold = quiet_threshold(levels)
+    scan = PauseScan(start_ms, end_ms, floor, speech, threshold, [])
+    if scan.flat:
+        return scan
+    quiet = levels < threshold
+    # Run edges: +1 where a quiet run starts, -1 just after it ends.
+    edges = np.diff(np.concatenate(([0], quiet.astype(np.int8), [0])))
+    starts = list(np.flatnonzero(edges == 1))
+    ends = list(np.flatnonzero(edges == -1))
+    runs: list[list[int]] = []
+    for run_start, run_end in zip(starts, ends, strict=True):
+        if runs and (run_start - runs[-1][1]) * FRAME_MS < BRIDGE_MS:
+            runs[-1][1] = run_end
+        else:
+            runs.append([int(run_start), int(run_end)])
+    pauses = []
+    for run_start, run_end in runs:
+        if (run_end - run_start) * FRAME_MS < min_pause_ms:
+            continue
+        power = np.mean(10 ** (levels[run_start:run_end] / 10))
+        pauses.append(Pause(start_ms=start_ms + run_start * FRAME_MS,
+                            end_ms=start_ms + run_end * FRAME_MS,
+                            level_db=float(10 * np.log10(power)),
+                            open_start=run_start == 0, open_end=run_end == len(levels)))
+    return PauseScan(start_ms, end_ms, floor, speech, threshold, pauses)
+
+
+def scan_window(audio: Path, start_ms: int, length_ms: int, min_pause_ms: int) -> PauseScan:
+    """Decode one window and find its pauses."""
+    segment = decode_window(audio, start_ms, length_ms)
+    return find_pauses(frame_levels(segment), max(0, start_ms), min_pause_ms)
