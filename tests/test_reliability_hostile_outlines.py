@@ -209,13 +209,17 @@ def test_rich_markup_in_titles_and_file_names_is_printed_as_written(audio_copy, 
     plan = tmp_path / "[bold]plan.md"
     plan.write_text("# Plan [/]\n0'00 Accueil [en direct]\n0'05 Débat [/b] fin\n", "utf-8")
     runner = CliRunner()
+    corrected = tmp_path / "[red]corrigé.md"
     for args in (["check", str(plan)], ["show", str(plan)], ["tag", str(audio), str(plan)],
-                 ["show", str(audio)], ["tag", "--dry-run", str(audio), str(plan)]):
+                 ["show", str(audio)], ["tag", "--dry-run", str(audio), str(plan)],
+                 ["snap", str(audio), str(plan), "-o", str(corrected)]):
         result = runner.invoke(main, args)
         assert result.exit_code == 0, (args, result.output, result.exception)
         assert "Débat [/b] fin" in result.stdout, args
     assert f"wrote 2 chapters to {audio}" in runner.invoke(main, ["tag", str(audio), str(plan)]).stdout
     assert "Plan [/]" in runner.invoke(main, ["show", str(plan)]).stdout
+    assert f"wrote the corrected outline to {corrected}" in runner.invoke(
+        main, ["snap", str(audio), str(plan), "-o", str(corrected)]).stdout
     empty = tmp_path / "[red]vide.json"
     empty.write_text('{"chapters": []}', "utf-8")
     assert f"{empty}: no chapters" in runner.invoke(main, ["show", str(empty)]).stdout
