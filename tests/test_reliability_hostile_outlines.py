@@ -84,7 +84,7 @@ def render(episode: object, diagnostics: list) -> None:
         sys.stderr = sys_stderr
 
 
-def read_like_the_cli(data: bytes) -> None:
+def read_like_the_cli(data: bytes, *, printed: bool = True) -> None:
     """Bytes of a chapter file, through everything ``check`` does with them."""
     try:
         text, diagnostics = decode_text(data, Path("plan.md"))
@@ -93,7 +93,8 @@ def read_like_the_cli(data: bytes) -> None:
         found = diagnostics + more + validate(episode, duration_ms=3_600_000)
     except PodcastToolError:
         return
-    render(episode, found)
+    if printed:
+        render(episode, found)
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -276,7 +277,9 @@ def test_a_10_MB_outline_costs_about_ten_times_a_1_MB_one(tmp_path):
 
 @pytest.mark.parametrize("line", ["**x", "[a](", "1'2'", "_", "\\", " -", "0'20 [", "![a](b"])
 def test_one_hostile_line_costs_time_linear_in_its_length(line):
-    small, large = line * 10_000, line * 100_000
-    small_seconds = best_time(lambda: read_like_the_cli(small.encode()), 3)
-    large_seconds = best_time(lambda: read_like_the_cli(large.encode()), 1)
+    """Decoding, sniffing, loading and validating (rich's wrapping of a huge title is not ours)."""
+    # As a chapter's title (after a time) and as a line of notes.
+    small, large = ((f"0'20 {line * count}\n{line * count}\n").encode() for count in (10_000, 100_000))
+    small_seconds = best_time(lambda: read_like_the_cli(small, printed=False), 3)
+    large_seconds = best_time(lambda: read_like_the_cli(large, printed=False), 3)
     assert large_seconds < 30 * small_seconds + 0.05, (small_seconds, large_seconds)
