@@ -4,13 +4,15 @@
 users rely on them):
 
 errors    no-chapters, start-not-increasing, end-before-start, overlap, empty-title,
-          past-audio-end
+          past-audio-end, invalid-characters
 warnings  gap, first-not-at-zero, short-chapter, ends-before-audio, end-past-audio-end,
           too-many-chapters
 infos     duplicate-title, short-gap
 """
 
 from __future__ import annotations
+
+import re
 
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.timecodes import format_clock, format_duration, format_fr
@@ -22,6 +24,10 @@ SHORT_CHAPTER_MS = 10_000
 ENDS_BEFORE_AUDIO_MS = 60_000
 #: ID3's CTOC and MP4's chpl count their entries in one byte.
 MAX_CHAPTERS = 255
+#: What no chapter marker holds: C0 and C1 controls (tab and newline aside), DEL, and lone
+#: surrogates (text decoded from broken bytes). ID3 cuts a title at NUL, ffmpeg too in MP4 and
+#: Vorbis comments, and a lone surrogate cannot be encoded at all.
+INVALID_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class _Checker:
@@ -39,8 +45,13 @@ class _Checker:
         self.found.append(Diagnostic(severity, code, message, self.file, line, hint))
 
 
+_INVALID_WHAT = "an invisible control character (or a broken one) that chapter markers cannot hold"
+_INVALID_HINT = "remove it; it usually comes from copying text out of another program"
+
+
 def _name(chapter: Chapter) -> str:
-    title = chapter.title if len(chapter.title) <= 50 else chapter.title[:49] + "…"
+    title = INVALID_CHARACTERS.sub("", chapter.title)  # never echo control codes to a terminal
+    title = title if len(title) <= 50 else title[:49] + "…"
     return f"« {title} »" if title else "the untitled chapter"
 
 
@@ -64,6 +75,10 @@ def validate(episode: Episode, *, duration_ms: int | None = None,
                   f"chapter for the first {format_duration(chapters[0].start_ms)}",
                   f"start it at {check.time(0)} if the recording begins with it, or add a chapter at "
                   f"{check.time(0)} for the opening")
+    if episode.title and (found := INVALID_CHARACTERS.search(episode.title)):
+        check.add(Severity.ERROR, "invalid-characters", None,
+                  f"the episode's title contains U+{ord(found.group()):04X}, {_INVALID_WHAT}",
+                  _INVALID_HINT)
     ends = effective_ends(chapters, duration)
     seen_titles: dict[str, Chapter] = {}
     for index, chapter in enumerate(chapters):
@@ -91,6 +106,11 @@ def _check_chapter(check: _Checker, chapter: Chapter, previous: Chapter | None,
                    following: Chapter | None, end: int | None, duration: int | None,
                    gap_warning_ms: int) -> None:
     start = chapter.start_ms
+    for field, text in (("title", chapter.title), ("description", chapter.description)):
+        if found := INVALID_CHARACTERS.search(text):
+            check.add(Severity.ERROR, "invalid-characters", chapter,
+                      f"the {field} of the chapter at {check.time(start)} contains "
+                      f"U+{ord(found.group()):04X}, {_INVALID_WHAT}", _INVALID_HINT)
     if not chapter.title.strip():
         check.add(Severity.ERROR, "empty-title", chapter, f"the chapter at {check.time(start)} has no title",
                   "write the title after the time, on the same line")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.markup import escape
 from rich.table import Table
 
 from podcast_tool.model import Episode, effective_ends
@@ -10,7 +11,8 @@ from podcast_tool.timecodes import format_clock, format_duration
 
 def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
     title = episode.title or (episode.source.name if episode.source else None)
-    table = Table(title=title, title_justify="left")
+    # Titles and file names are the user's text, never rich markup ("[/b]" would crash rich).
+    table = Table(title=escape(title) if title else None, title_justify="left")
     table.add_column("#", justify="right", style="dim")
     table.add_column("start", justify="right")
     table.add_column("end", justify="right")
@@ -23,9 +25,9 @@ def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
         if end is not None and not written_end:
             end_text = f"[dim]{end_text}[/]"
         length = format_duration(end - chapter.start_ms) if end is not None else "—"
-        title = chapter.title
+        title = escape(chapter.title)
         if chapter.description:
-            title += f"\n[dim]{chapter.description}[/]"
+            title += f"\n[dim]{escape(chapter.description)}[/]"
         table.add_row(str(index), format_clock(chapter.start_ms), end_text, length, title)
     return table
 

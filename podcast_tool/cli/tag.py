@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 import click
+from rich.markup import escape
 
 from podcast_tool.cli.common import handles_errors, print_diagnostics, stdout_console
 from podcast_tool.cli.snap import MIN_PAUSE_HELP, WINDOW_HELP, snap_options, snap_table, summary
@@ -51,9 +52,9 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
         print_diagnostics(result.diagnostics)
         console.print(chapter_table(result.episode, result.duration_ms))
         console.print(f"dry run: {len(result.episode.chapters)} chapters would be written "
-                      f"to {audio}; nothing was written")
+                      f"to {escape(str(audio))}; nothing was written")
         sys.exit(0)
     tagging.write(result, WriteOptions(id3v2_version=int(id3v2_version)))
     print_diagnostics(result.diagnostics)
     console.print(chapter_table(result.episode, result.duration_ms))
-    console.print(f"wrote {len(result.episode.chapters)} chapters to {audio}")
+    console.print(f"wrote {len(result.episode.chapters)} chapters to {escape(str(audio))}")

@@ -16,6 +16,7 @@ from mutagen.id3 import APIC, CHAP, CTOC, ID3, TIT2, TIT3, WXXX, CTOCFlags, ID3N
 from mutagen.id3._tags import save_frame  # mutagen has no public per-frame encoder
 
 from podcast_tool.containers import WriteOptions, WriteReport
+from podcast_tool.containers.id3_guard import CostlyTagError, check_tag
 from podcast_tool.errors import AudioFileError
 from podcast_tool.model import Chapter, Episode, effective_ends
 from podcast_tool.safewrite import copy_range, rewrite
@@ -76,7 +77,16 @@ class Mp3Container:
         # MPEG audio frame sync with a layer set (ADTS AAC has layer 0).
         return len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06 != 0
 
+    def _check_tag(self, path: Path) -> None:
+        """Refuse a tag mutagen would take unbounded time or memory to read (see id3_guard)."""
+        with path.open("rb") as handle:
+            try:
+                check_tag(handle.read(10), handle.read)
+            except CostlyTagError as error:
+                raise AudioFileError(str(error), path=path) from None
+
     def _load(self, path: Path) -> ChapterOrderedID3:
+        self._check_tag(path)
         try:
             return ChapterOrderedID3(path)
         except ID3NoHeaderError:
@@ -111,6 +121,7 @@ class Mp3Container:
     def duration_ms(self, path: Path) -> int:
         from mutagen.mp3 import MP3, HeaderNotFoundError
 
+        self._check_tag(path)
         try:
             return round(MP3(path).info.length * 1000)
         except HeaderNotFoundError:

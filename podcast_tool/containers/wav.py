@@ -33,6 +33,7 @@ from mutagen.id3 import ID3NoHeaderError
 
 from podcast_tool.containers import WriteOptions, WriteReport
 from podcast_tool.containers.id3 import PADDING, ChapterOrderedID3, Mp3Container
+from podcast_tool.containers.id3_guard import CostlyTagError, check_tag, claimed_size
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError, WriteError
 from podcast_tool.model import Diagnostic, Episode, Severity
 from podcast_tool.safewrite import copy_range, rewrite
@@ -40,6 +41,8 @@ from podcast_tool.safewrite import copy_range, rewrite
 ID3_CHUNK_IDS = (b"id3 ", b"ID3 ")
 #: A RIFF size field is 32 bits.
 MAX_RIFF_SIZE = 0xFFFFFFFF
+#: Real WAV files have a handful of chunks (fmt, data, LIST, bext, cue, id3…).
+MAX_CHUNKS = 10_000
 CONVERT_HINT = "convert it to MP3 or M4A (e.g. with ffmpeg) and tag that file"
 
 
@@ -82,6 +85,11 @@ def read_layout(handle: io.BufferedReader, path: Path) -> RiffLayout:
     chunks: list[RiffChunk] = []
     position = 12
     while position + 8 <= riff_end:
+        if len(chunks) >= MAX_CHUNKS:
+            # A RIFF size that runs into zeros (a sparse or preallocated file) would make
+            # millions of empty chunks: refuse rather than crawl.
+            raise AudioFileError(f"more than {MAX_CHUNKS} RIFF chunks; the WAV file looks damaged",
+                                 path=path, hint="re-save it with an audio editor or ffmpeg")
         handle.seek(position)
         chunk_id, size = struct.unpack("<4sI", handle.read(8))
         if position + 8 + size > file_size:
@@ -126,7 +134,14 @@ class WavContainer(Mp3Container):
             if chunk is None:
                 return ChapterOrderedID3()
             handle.seek(chunk.data_offset)
-            data = handle.read(chunk.size)
+            head = handle.read(min(chunk.size, 10))
+            try:
+                check_tag(head, handle.read)
+            except CostlyTagError as error:
+                raise AudioFileError(str(error), path=path) from None
+            # Only the tag's own bytes: a huge chunk of anything else is not read into memory.
+            handle.seek(chunk.data_offset)
+            data = handle.read(min(chunk.size, max(claimed_size(head), len(head))))
         try:
             return ChapterOrderedID3(io.BytesIO(data))
         except ID3NoHeaderError:  # an empty or foreign chunk: the next write replaces it

@@ -1,0 +1,285 @@
+"""Hostile outlines and chapter files: only our own errors escape, in time linear in the size.
+
+Builds on ``test_outline.py`` (which fuzzes ``parse_outline`` on text): here the whole way
+from the file's *bytes* is fuzzed (``sources.decode_text``, format sniffing, every format's
+``load``, ``validate``, and the tables and diagnostics the CLI prints), with coverage-guided
+fuzzing by atheris on top; titles with control characters, NUL, lone surrogates or rich
+markup are followed into real audio files; long titles are followed into each container's
+limits; and a 10 MB outline is checked to cost about ten times a 1 MB one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import ffmpeg_chapters
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from mutagen.mp4 import MP4
+from reliability_harness import ROOT
+from rich.console import Console
+
+from bench.bench_parse import outline as long_outline
+from podcast_tool import containers, formats
+from podcast_tool.cli import main
+from podcast_tool.cli.common import print_diagnostics
+from podcast_tool.cli.tables import chapter_table
+from podcast_tool.errors import PodcastToolError
+from podcast_tool.sources import decode_text, load_chapters
+from podcast_tool.validate import validate
+
+FORMAT_NAMES = [chapter_format.name for chapter_format in formats.all_formats()]
+FUZZ_EXAMPLES = 300
+PER_FORMAT_EXAMPLES = 60
+ATHERIS_RUNS = 4000
+
+# --- fuzzing from bytes ----------------------------------------------------------------
+
+TIMES = ["0'20", "1'03''37", "2’28’’25", "0:20", "01:03:37.500", "20 s", "7 min 10", "1h03m37s",
+         "99999'99", "99999999999999999999:00", "1'99", "-0:01", "0'20 à 0'10", "1e308", "NaN",
+         "00:00:00,000 --> 99:99:99,999", "CHAPTER01=00:00:00.000", "[00:20]", "de 0'20 à"]
+PIECES = ["Accueil", "Débat", " ", "  ", "\t", "\n", "\r\n", "\r", "**", "*", "_", "[", "]", "(", ")",
+          "[lien](https://example.org/)", "![img](a.png)", "# ", "> ", "- ", "1. ", "\\", "'", '"',
+          "’", "«", "»", "\x00", "\x07", "\x1b[31m", "\x7f", "\x85", "\u200f", "\u202e", "\u2028",
+          "\ufeff", "\ufffe", "\ud800", "\udfff", "🎙", "[/b]", "[red]", "[/]", "{", "}", ":", "=",
+          "WEBVTT\n\n", "[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=9\ntitle=", ";FFMETADATA1\n",
+          '{"chapters": [{"startTime": ', '"title": "\\u0000"}', "}]}", "<psc:chapters>",
+          '<psc:chapter start="', '" title="', '"/>', "FILE \"a.mp3\" MP3\n  TRACK 01 AUDIO\n",
+          "INDEX 01 ", "TITLE ", "\t0.000000\t"]
+
+
+def encoded(text: str, how: str) -> bytes:
+    if how == "cp1252":
+        return text.encode("cp1252", "replace")
+    if how == "bom":
+        return b"\xef\xbb\xbf" + text.encode("utf-8", "surrogatepass")
+    return text.encode("utf-8", "surrogatepass")  # lone surrogates become invalid UTF-8
+
+
+outline_like = st.builds(
+    encoded,
+    st.lists(st.one_of(st.sampled_from(TIMES), st.sampled_from(PIECES), st.text(max_size=8)),
+             max_size=40).map("".join),
+    st.sampled_from(["utf-8", "cp1252", "bom"]),
+)
+
+
+def render(episode: object, diagnostics: list) -> None:
+    """What ``show``, ``check`` and ``tag`` print, into a string (rich must not fail)."""
+    console = Console(file=io.StringIO(), width=100)
+    console.print(chapter_table(episode))  # type: ignore[arg-type]
+    sys_stderr = sys.stderr
+    try:
+        sys.stderr = io.StringIO()
+        print_diagnostics(diagnostics)
+    finally:
+        sys.stderr = sys_stderr
+
+
+def read_like_the_cli(data: bytes, *, printed: bool = True) -> None:
+    """Bytes of a chapter file, through everything ``check`` does with them."""
+    try:
+        text, diagnostics = decode_text(data, Path("plan.md"))
+        chapter_format = formats.guess_format(text, Path("plan.md"))
+        episode, more = chapter_format.load(text, Path("plan.md"))
+        found = diagnostics + more + validate(episode, duration_ms=3_600_000)
+    except PodcastToolError:
+        return
+    if printed:
+        render(episode, found)
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.one_of(outline_like, st.binary(max_size=300)))
+def test_fuzz_any_bytes_through_decoding_sniffing_loading_validating_printing(data: bytes) -> None:
+    read_like_the_cli(data)
+
+
+@pytest.mark.parametrize("format_name", FORMAT_NAMES)
+def test_fuzz_every_format_loader_raises_only_our_errors(format_name: str) -> None:
+    chapter_format = formats.get_format(format_name)
+
+    @settings(max_examples=PER_FORMAT_EXAMPLES, deadline=None,
+              suppress_health_check=[HealthCheck.too_slow])
+    @given(data=outline_like)
+    def load(data: bytes) -> None:
+        text = data.decode("utf-8", "replace")
+        try:
+            episode, diagnostics = chapter_format.load(text, Path("plan.txt"))
+        except PodcastToolError:
+            return
+        render(episode, diagnostics + validate(episode))
+
+    load()
+
+
+ATHERIS_HARNESS = r"""
+import sys
+import atheris
+with atheris.instrument_imports():
+    from pathlib import Path
+    from podcast_tool import formats, sources, validate
+    from podcast_tool.errors import PodcastToolError
+
+def one_input(data: bytes) -> None:
+    try:
+        text, _ = sources.decode_text(data, Path("plan.md"))
+        episode, _ = formats.guess_format(text, Path("plan.md")).load(text, Path("plan.md"))
+        validate.validate(episode, duration_ms=3_600_000)
+    except PodcastToolError:
+        pass
+
+atheris.Setup([sys.argv[0], f"-runs={sys.argv[1]}", "-max_len=600", "-seed=20201218", sys.argv[2]],
+              one_input)
+atheris.Fuzz()
+"""
+
+
+def test_atheris_coverage_guided_fuzzing_finds_no_crash(tmp_path: Path) -> None:
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    seed = (ROOT / "chapters" / "travail-pair-2020-12-18.md").read_bytes()
+    (corpus / "seed.md").write_bytes(seed[:600])
+    (corpus / "json").write_bytes(b'{"chapters": [{"startTime": 0, "title": "A"}]}')
+    (corpus / "vtt").write_bytes(b"WEBVTT\n\n00:00.000 --> 00:20.000\nAccueil\n")
+    result = subprocess.run([sys.executable, "-c", ATHERIS_HARNESS, str(ATHERIS_RUNS), str(corpus)],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=120,
+                            env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert f"Done {ATHERIS_RUNS} runs" in result.stderr
+
+
+# --- titles that no chapter marker can hold ------------------------------------------------
+
+CONTAINERS = ("mp3", "m4a", "ogg", "flac")
+
+
+def tag(audio: Path, chapters: Path) -> object:
+    return CliRunner().invoke(main, ["tag", str(audio), str(chapters)])
+
+
+@pytest.mark.parametrize("ext", CONTAINERS)
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x85", "\ud800"])
+def test_control_characters_from_a_sidecar_are_refused_before_anything_is_written(
+        audio_copy, tmp_path, ext, character):
+    audio = audio_copy(ext)
+    before = audio.read_bytes()
+    plan = tmp_path / "chapitres.json"
+    plan.write_text(json.dumps({"chapters": [{"startTime": 0, "title": "Accueil"},
+                                             {"startTime": 5, "title": f"Dé{character}bat"}]}), "utf-8")
+    result = tag(audio, plan)
+    assert result.exit_code == 1, result.output
+    assert f"{plan}: error: the title of the chapter at 0:05 contains U+{ord(character):04X}" in result.stderr
+    assert f"{audio}: error: 1 error(s) in the chapters; nothing was written" in result.stderr
+    assert audio.read_bytes() == before
+
+
+@pytest.mark.parametrize("ext", CONTAINERS)
+def test_control_characters_in_an_outline_are_removed_and_the_rest_written(audio_copy, tmp_path, ext):
+    audio = audio_copy(ext)
+    plan = tmp_path / "plan.md"
+    plan.write_bytes("0'00 Ac\x85cueil\x1b\n0'05 Dé\x07bat \u202eà l'envers\n".encode())
+    result = tag(audio, plan)
+    assert result.exit_code == 0, result.output
+    assert "removed invisible control characters from the title" in result.stderr
+    assert [c["title"] for c in ffmpeg_chapters(audio)] == ["Accueil", "Débat \u202eà l'envers"]
+
+
+def test_an_outline_with_nul_bytes_is_refused_as_binary(audio_copy, tmp_path):
+    audio = audio_copy("mp3")
+    before = audio.read_bytes()
+    plan = tmp_path / "plan.md"
+    plan.write_bytes(b"0'00 Ac\x00cueil\n0'05 Suite\n")
+    result = tag(audio, plan)
+    assert result.exit_code == 1
+    assert result.stderr == f"{plan}: error: this is a binary file, not a text outline\n"
+    assert audio.read_bytes() == before
+
+
+def test_rich_markup_in_titles_and_file_names_is_printed_as_written(audio_copy, tmp_path):
+    # "[/b]" in a title made rich raise MarkupError (a traceback) after the file was written.
+    audio = audio_copy("mp3", name="[red]replay.mp3")
+    plan = tmp_path / "[bold]plan.md"
+    plan.write_text("# Plan [/]\n0'00 Accueil [en direct]\n0'05 Débat [/b] fin\n", "utf-8")
+    runner = CliRunner()
+    corrected = tmp_path / "[red]corrigé.md"
+    for args in (["check", str(plan)], ["show", str(plan)], ["tag", str(audio), str(plan)],
+                 ["show", str(audio)], ["tag", "--dry-run", str(audio), str(plan)],
+                 ["snap", str(audio), str(plan), "-o", str(corrected)]):
+        result = runner.invoke(main, args)
+        assert result.exit_code == 0, (args, result.output, result.exception)
+        assert "Débat [/b] fin" in result.stdout, args
+    assert f"wrote 2 chapters to {audio}" in runner.invoke(main, ["tag", str(audio), str(plan)]).stdout
+    assert "Plan [/]" in runner.invoke(main, ["show", str(plan)]).stdout
+    assert f"wrote the corrected outline to {corrected}" in runner.invoke(
+        main, ["snap", str(audio), str(plan), "-o", str(corrected)]).stdout
+    empty = tmp_path / "[red]vide.json"
+    empty.write_text('{"chapters": []}', "utf-8")
+    assert f"{empty}: no chapters" in runner.invoke(main, ["show", str(empty)]).stdout
+
+
+# --- long titles: cut at character boundaries where a format has a limit --------------------
+
+LONG_TITLE = "Intervention " + "é" * 150 + "🎙" * 20 + " fin"  # 13 + 300 + 80 + 4 bytes
+
+
+@pytest.mark.parametrize("ext", CONTAINERS)
+def test_a_long_title_is_kept_whole_or_cut_at_a_character_boundary(audio_copy, tmp_path, ext):
+    audio = audio_copy(ext)
+    plan = tmp_path / "plan.json"
+    plan.write_text(json.dumps({"chapters": [{"startTime": 0, "title": "Accueil"},
+                                             {"startTime": 5, "title": LONG_TITLE}]}), "utf-8")
+    result = tag(audio, plan)
+    assert result.exit_code == 0, result.output
+    # ID3 and Vorbis comments have no practical limit; MP4's QuickTime track holds 65535 bytes.
+    assert containers.read_chapters(audio).chapters[1].title == LONG_TITLE
+    assert ffmpeg_chapters(audio)[1]["title"] == LONG_TITLE
+    if ext == "m4a":
+        # chpl holds 255 bytes: cut where a character ends, and the user is told.
+        kept = MP4(audio).chapters[1].title
+        assert len(kept.encode()) <= 255 and LONG_TITLE.startswith(kept)
+        assert len(kept.encode()) > 250
+        assert "title is longer than 255 bytes" in result.stderr
+
+
+# --- size: linear growth -------------------------------------------------------------------
+
+def best_time(action, repeat: int) -> float:
+    best = float("inf")
+    for _ in range(repeat):
+        began = time.perf_counter()
+        action()
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def test_a_10_MB_outline_costs_about_ten_times_a_1_MB_one(tmp_path):
+    """A complexity check, not a benchmark (bench/bench_parse.py shows the numbers)."""
+    small, large = tmp_path / "small.md", tmp_path / "large.md"
+    small.write_text(long_outline(10_000), "utf-8")
+    large.write_text(long_outline(100_000), "utf-8")
+    assert large.stat().st_size > 10_000_000
+    small_seconds = best_time(lambda: load_chapters(small), 3)
+    loaded = []
+    large_seconds = best_time(lambda: loaded.append(load_chapters(large)), 1)
+    assert len(loaded[0][0].chapters) > 25_000
+    # Ten times the lines: linear is ~10x, quadratic would be ~100x; allow noise up to 30x.
+    assert large_seconds < 30 * small_seconds, (small_seconds, large_seconds)
+
+
+@pytest.mark.parametrize("line", ["**x", "[a](", "1'2'", "_", "\\", " -", "0'20 [", "![a](b"])
+def test_one_hostile_line_costs_time_linear_in_its_length(line):
+    """Decoding, sniffing, loading and validating (rich's wrapping of a huge title is not ours)."""
+    # As a chapter's title (after a time) and as a line of notes.
+    small, large = ((f"0'20 {line * count}\n{line * count}\n").encode() for count in (10_000, 100_000))
+    small_seconds = best_time(lambda: read_like_the_cli(small, printed=False), 3)
+    large_seconds = best_time(lambda: read_like_the_cli(large, printed=False), 3)
+    assert large_seconds < 30 * small_seconds + 0.05, (small_seconds, large_seconds)
