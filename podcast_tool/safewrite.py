@@ -19,7 +19,7 @@ import hashlib
 import os
 import secrets
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -202,14 +202,17 @@ def copy_range(source: BinaryIO, dest: BinaryIO, offset: int, length: int | None
 
 
 @contextlib.contextmanager
-def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0) -> Iterator[Path]:
+def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0,
+              on_wait: Callable[[Path], None] | None = None) -> Iterator[Path]:
     """Hold an exclusive advisory lock on the file at ``path`` (its real target).
 
     The lock is on the inode, and a rewrite replaces the inode; so after
     taking it we check that the path still names the locked inode, and retry
-    if another process replaced it meanwhile.
+    if another process replaced it meanwhile. ``on_wait`` is called once when
+    another process holds the lock, so a user is not left staring at silence.
     """
     target = real_target(path)
+    told = False
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
@@ -224,6 +227,9 @@ def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0) -> It
                     fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
                     break
                 except BlockingIOError:
+                    if on_wait is not None and not told:
+                        on_wait(target)
+                        told = True
                     if time.monotonic() >= deadline:
                         raise LockedError(
                             "another podcast-tool process is writing this file; try again later",

@@ -60,8 +60,8 @@ runpy.run_module("podcast_tool", run_name="__main__", alter_sys=True)
 IMPATIENT_CLI = r"""
 import runpy, sys
 from podcast_tool import containers, safewrite
-def impatient_lock(path, wait_seconds=10.0):
-    return safewrite.file_lock(path, wait_seconds=min(wait_seconds, 0.5))
+def impatient_lock(path, wait_seconds=10.0, on_wait=None):
+    return safewrite.file_lock(path, wait_seconds=min(wait_seconds, 0.5), on_wait=on_wait)
 containers.file_lock = impatient_lock
 sys.argv = ["podcast-tool", *sys.argv[1:]]
 runpy.run_module("podcast_tool", run_name="__main__", alter_sys=True)
@@ -269,7 +269,9 @@ def test_a_tag_that_cannot_get_the_lock_says_so_and_writes_nothing(recording, tm
         waiter = start(IMPATIENT_CLI, "tag", path, plan)
         _, stderr = waiter.communicate(timeout=30)
         assert waiter.returncode == 1
-        assert stderr == (f"{path}: error: another podcast-tool process is writing this file; "
+        assert stderr == (f"{path}: another podcast-tool process is writing this file; waiting "
+                          "for it to finish…\n"
+                          f"{path}: error: another podcast-tool process is writing this file; "
                           "try again later\n")
         assert md5(path) == before
         # With the default patience, a tag started while the lock is held waits, then writes.
@@ -280,4 +282,5 @@ def test_a_tag_that_cannot_get_the_lock_says_so_and_writes_nothing(recording, tm
         holder.communicate("")
     _, stderr = patient.communicate(timeout=30)
     assert patient.returncode == 0, stderr
+    assert "waiting for it to finish" in stderr
     assert md5(path) != before

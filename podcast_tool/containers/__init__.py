@@ -31,6 +31,8 @@ class WriteOptions:
     id3v2_version: int = 3
     #: How long to wait while another process writes the same file (batch waits briefly).
     lock_wait_seconds: float = 10.0
+    #: Called (with the file) when another process holds the file's lock and we wait.
+    on_lock_wait: Callable[[Path], None] | None = None
 
 
 @dataclass
@@ -162,7 +164,8 @@ def write_chapters(path: str | Path, episode: Episode,
     path = Path(path)
     container = detect(path)
     write_options = options or WriteOptions()
-    with file_lock(path, wait_seconds=write_options.lock_wait_seconds):
+    with file_lock(path, wait_seconds=write_options.lock_wait_seconds,
+                   on_wait=write_options.on_lock_wait):
         return guarded(path, lambda: container.write(path, episode, write_options))
 
 
