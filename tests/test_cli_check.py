@@ -57,6 +57,8 @@ def test_errors_exit_1_with_file_and_line(tmp_path: Path) -> None:
     assert f"{path}:4: error: « Débat » ends at 4:00, before it starts (5:00)" in result.stderr
     assert f"{path}:5: error: « Clôture » starts at 3:00" in result.stderr
     assert "3 chapters, 2 errors, 0 warnings, 0 notes" in result.stdout
+    assert "-" not in "".join(line.split("│")[4] for line in result.stdout.splitlines()
+                              if line.count("│") > 4)  # no negative duration in the table
 
 
 def test_json_output() -> None:

@@ -24,7 +24,9 @@ def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
         end_text = format_clock(end) if end is not None else "—"
         if end is not None and not written_end:
             end_text = f"[dim]{end_text}[/]"
-        length = format_duration(end - chapter.start_ms) if end is not None else "—"
+        # Out-of-order chapters (an error check reports) have no meaningful duration.
+        ordered = end is not None and end >= chapter.start_ms
+        length = format_duration(end - chapter.start_ms) if ordered else "—"
         title = escape(chapter.title)
         if chapter.description:
             title += f"\n[dim]{escape(chapter.description)}[/]"
