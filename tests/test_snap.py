@@ -467,8 +467,8 @@ def test_snap_writes_the_corrected_outline_in_its_notation(
 
 # --- tag --snap ----------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("variant", "encoding", "extra"), [MATRIX[1], MATRIX[0], MATRIX[3]],
-                         ids=["mp3-22k", "flac-48k-stereo", "ogg-22k"])
+@pytest.mark.parametrize(("variant", "encoding", "extra"), [MATRIX[1], MATRIX[0], MATRIX[3], MATRIX[4]],
+                         ids=["mp3-22k", "flac-48k-stereo", "ogg-22k", "m4a-32k"])
 def test_tag_snap_writes_snapped_chapters(replay: Callable[..., Replay], tmp_path: Path,
                                           variant: str, encoding: str,
                                           extra: tuple[str, ...]) -> None:
