@@ -90,7 +90,7 @@ def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
     try:
         _process(job, settings, result)
     except ValidationFailed as error:
-        result.diagnostics += getattr(error, "diagnostics", [])
+        result.diagnostics += error.diagnostics
         result.fail(error)
     except LockedError as error:
         result.fail(ErrorInfo(error.message, error.path, hint="it was left as it was; run the "

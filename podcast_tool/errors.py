@@ -8,6 +8,10 @@ with ``exit_code`` instead of a traceback.
 from __future__ import annotations
 
 from os import PathLike
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from podcast_tool.model import Diagnostic
 
 
 class PodcastToolError(Exception):
@@ -73,3 +77,9 @@ class LockedError(WriteError):
 
 class ValidationFailed(PodcastToolError):
     """Validation found errors, so nothing was written."""
+
+    def __init__(self, message: str, *, diagnostics: list[Diagnostic] | None = None,
+                 path: str | PathLike[str] | None = None) -> None:
+        super().__init__(message, path=path)
+        #: Every diagnostic of the validation, errors and the rest, for the caller to print.
+        self.diagnostics: list[Diagnostic] = list(diagnostics or [])

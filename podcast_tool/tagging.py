@@ -10,7 +10,7 @@ from podcast_tool import containers
 from podcast_tool.containers import WriteOptions
 from podcast_tool.errors import ValidationFailed
 from podcast_tool.images import load_chapter_images
-from podcast_tool.model import Diagnostic, Episode, has_errors
+from podcast_tool.model import Diagnostic, Episode, Severity, has_errors
 from podcast_tool.sources import load_chapters
 from podcast_tool.validate import validate
 
@@ -38,8 +38,7 @@ def prepare(
     Raises ``ValidationFailed`` (carrying the diagnostics) when validation finds errors.
     """
     audio = Path(audio)
-    container = containers.detect(audio)
-    duration = containers.audio_duration_ms(audio)
+    duration = containers.audio_duration_ms(audio)  # also rejects what is not audio, first
     episode, diagnostics = load_chapters(chapters_source, from_format)
     # Local chapter images (relative to the chapter file) are embedded; web ones stay references.
     diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
@@ -47,17 +46,15 @@ def prepare(
     diagnostics += validate(episode, duration_ms=duration)
     result = TagResult(audio=audio, episode=episode, duration_ms=duration, diagnostics=diagnostics)
     if has_errors(diagnostics):
-        error = ValidationFailed(f"{sum(d.severity.value == 'error' for d in diagnostics)} "
-                                 "error(s) in the chapters; nothing was written", path=audio)
-        error.diagnostics = diagnostics  # type: ignore[attr-defined]
-        raise error
+        errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        raise ValidationFailed(f"{errors} error(s) in the chapters; nothing was written",
+                               diagnostics=diagnostics, path=audio)
     if snap_options is not None:
         from podcast_tool.snapping import snap_episode
 
         result.episode, snap_diagnostics, result.snap_report = snap_episode(
             audio, episode, snap_options)
         result.diagnostics += snap_diagnostics
-    del container
     return result
 
 

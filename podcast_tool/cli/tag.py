@@ -43,7 +43,7 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
     try:
         result = tagging.prepare(audio, chapters, from_format=from_format, snap_options=options)
     except ValidationFailed as error:
-        print_diagnostics(getattr(error, "diagnostics", []))
+        print_diagnostics(error.diagnostics)
         raise
     if result.snap_report is not None:
         console.print(snap_table(result.snap_report))
