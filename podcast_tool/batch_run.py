@@ -37,6 +37,7 @@ from podcast_tool.batch import (
 )
 from podcast_tool.errors import LockedError, PodcastToolError, ValidationFailed, WriteError
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
+from podcast_tool.safewrite import write_file
 
 Executor = Literal["thread", "process"]
 
@@ -162,7 +163,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
             result.sidecars.append(SidecarResult(name, target, SidecarState.UNCHANGED))
             continue
         try:
-            write_sidecar(target, data, lock_wait_seconds=settings.lock_wait_seconds)
+            write_file(target, data, lock_wait_seconds=settings.lock_wait_seconds)
         except PodcastToolError as error:
             done = "the chapters were written, but " if must_tag else ""
             result.fail(ErrorInfo(f"{done}the {name} sidecar could not be written: {error.message}",
@@ -176,37 +177,6 @@ def _same_content(path: Path, data: bytes) -> bool:
         return path.is_file() and path.stat().st_size == len(data) and path.read_bytes() == data
     except OSError:
         return False
-
-
-def write_sidecar(path: Path, data: bytes, *, lock_wait_seconds: float) -> None:
-    """Write a sidecar atomically: replace an existing one under its lock, or create it whole."""
-    from podcast_tool.safewrite import file_lock, rewrite, temp_name_for
-
-    if path.exists() or path.is_symlink():
-        with file_lock(path, wait_seconds=lock_wait_seconds), rewrite(path) as out:
-            out.write(data)
-        return
-    temp = temp_name_for(path)
-    try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            # A hard link never replaces: if another program created the file
-            # meanwhile, theirs stays and we report it.
-            os.link(temp, path)
-        except FileExistsError:
-            raise WriteError("another program created this file while the batch was writing it; "
-                             "it was left as it was", path=path) from None
-        except OSError:
-            os.replace(temp, path)  # file systems without hard links (FAT, some shares)
-    except OSError as error:
-        raise WriteError(f"cannot write ({error.strerror or error})", path=path) from error
-    finally:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
 
 
 @contextlib.contextmanager

@@ -246,3 +246,33 @@ def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0,
                 return
         finally:
             os.close(fd)
+
+
+def write_file(path: Path, data: bytes, *, lock_wait_seconds: float = 10.0) -> None:
+    """Write a small file (sidecar, outline) atomically: replace an existing one under its
+    lock, or create it whole; a file another program creates meanwhile is never clobbered."""
+    if path.exists() or path.is_symlink():
+        with file_lock(path, wait_seconds=lock_wait_seconds), rewrite(path) as out:
+            out.write(data)
+        return
+    temp = temp_name_for(path)
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+            out.flush()
+            os.fsync(out.fileno())
+        try:
+            # A hard link never replaces: if another program created the file
+            # meanwhile, theirs stays and we report it.
+            os.link(temp, path)
+        except FileExistsError:
+            raise WriteError("another program created this file while podcast-tool was writing it; "
+                             "it was left as it was", path=path) from None
+        except OSError:
+            os.replace(temp, path)  # file systems without hard links (FAT, some shares)
+    except OSError as error:
+        raise WriteError(f"cannot write ({error.strerror or error})", path=path) from error
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)

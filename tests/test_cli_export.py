@@ -61,6 +61,21 @@ def test_export_writes_the_file_named_by_output_in_its_format(tmp_path: Path) ->
     assert out.read_text(encoding="utf-8") == (GOLDEN / "seed-vtt.vtt").read_text(encoding="utf-8")
 
 
+def test_export_replaces_its_output_whole_and_says_when_it_cannot(tmp_path: Path) -> None:
+    out = tmp_path / "chapitres.json"
+    out.write_text("old", encoding="utf-8")
+    link = tmp_path / "lien.json"
+    link.symlink_to(out)
+    assert run("export", GOLDEN / "seed-json.json", "-o", link).exit_code == 0
+    assert link.is_symlink()  # written through, like audio files
+    assert out.read_text(encoding="utf-8") == (GOLDEN / "seed-json.json").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["chapitres.json", "lien.json"]  # no temp left
+    missing = tmp_path / "absent" / "x.json"
+    result = run("export", GOLDEN / "seed-json.json", "-o", missing)
+    assert result.exit_code == 1
+    assert result.stderr == f"{missing}: error: cannot write (No such file or directory)\n"
+
+
 def test_an_output_extension_shared_by_formats_needs_format(tmp_path: Path) -> None:
     result = run("export", GOLDEN / "seed-json.json", "-o", tmp_path / "chapitres.txt")
     assert_clean_failure(result, 2)

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import handles_errors, print_diagnostics
-from podcast_tool.errors import UsageError, WriteError
+from podcast_tool.errors import UsageError
 
 
 @click.command("export")
@@ -54,10 +54,9 @@ def command(source: Path, format_name: str | None, from_format: str | None, outp
     if output is None:
         click.echo(text, nl=False)
         return
-    try:
-        output.write_text(text, encoding="utf-8")
-    except OSError as error:
-        raise WriteError(f"cannot write ({error.strerror})", path=output) from error
+    from podcast_tool.safewrite import write_file
+
+    write_file(output, text.encode("utf-8"))
 
 
 def _format_for(output: Path | None) -> str:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -168,27 +166,7 @@ def write_corrected(outline: Path, target: Path, from_format: str | None, origin
         data = new_text.encode("utf-8")
     if raw.startswith(b"\xef\xbb\xbf") and encoding == "utf-8":
         data = b"\xef\xbb\xbf" + data
-    write_text_file(target, data)
+    from podcast_tool.safewrite import write_file
+
+    write_file(target, data)
     return diagnostics
-
-
-def write_text_file(target: Path, data: bytes) -> None:
-    """Replace or create ``target`` atomically (temporary file in the same folder, then rename)."""
-    from podcast_tool.errors import WriteError
-    from podcast_tool.safewrite import rewrite, temp_name_for
-
-    if target.exists():
-        with rewrite(target) as out:
-            out.write(data)
-        return
-    temp = temp_name_for(target.resolve())
-    try:
-        with open(temp, "xb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(temp, target)
-    except OSError as error:
-        with contextlib.suppress(OSError):
-            temp.unlink()
-        raise WriteError(f"cannot write ({error.strerror})", path=target) from error
