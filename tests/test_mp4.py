@@ -474,3 +474,17 @@ def test_detected_by_content_not_extension(variants: dict[str, Path], tmp_path: 
     assert containers.detect(path) is CONTAINER
     containers.write_chapters(path, episode())
     assert len(ffmpeg_chapters(path)) == len(SEED_LIKE) + 1
+
+
+def test_what_mp4_chapters_cannot_hold_is_reported(tmp_path: Path,
+                                                  make_media: Callable[..., Path]) -> None:
+    path = tmp_path / "episode.m4a"
+    shutil.copyfile(make_media("m4a"), path)
+    report = containers.write_chapters(path, Episode(chapters=[
+        Chapter(0, "Accueil", description="Mot de la présidente", url="https://fas.fr"),
+        Chapter(5000, "Débat", end_ms=8000), Chapter(9000, "Fin")]))
+    (note,) = report.diagnostics
+    assert (note.code, note.severity, note.file) == ("mp4-not-kept", Severity.INFO, str(path))
+    assert note.message.endswith("not written: descriptions, links, end times "
+                                 "(a chapter now runs to the next one)")
+    assert containers.write_chapters(path, Episode(chapters=[Chapter(0, "Seul")])).diagnostics == []

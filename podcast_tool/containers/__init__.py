@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 from podcast_tool.errors import AudioFileError, PodcastToolError, UnsupportedAudioError
-from podcast_tool.model import Diagnostic, Episode
+from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.safewrite import file_lock
 
 #: How many bytes the registry reads to recognise a file.
@@ -66,6 +66,32 @@ class Container(Protocol):
 
 #: Modules defining ``CONTAINER`` (or ``CONTAINERS``, a tuple), in sniffing order.
 _MODULES = ("id3", "mp4", "vorbis", "wav")
+
+
+def not_kept_note(chapters: list[Chapter], path: Path, *, code: str, holds: str,
+                  keeps_url: bool) -> list[Diagnostic]:
+    """An info note naming what the chapters carry that a container's chapters cannot hold.
+
+    ``holds`` says what they do hold ("Vorbis chapter comments hold start, title and URL").
+    Nothing is lost silently; MP3 (ID3) keeps it all, so the hint points there.
+    """
+    ordered = sorted(chapters, key=lambda c: c.start_ms)
+    lost = []
+    if any(c.description for c in ordered):
+        lost.append("descriptions")
+    if not keeps_url and any(c.url for c in ordered):
+        lost.append("links")
+    if any(c.image or c.image_data for c in ordered):
+        lost.append("images")
+    next_starts = [c.start_ms for c in ordered[1:]] + [None]
+    if any(c.end_ms is not None and nxt is not None and c.end_ms != nxt
+           for c, nxt in zip(ordered, next_starts, strict=True)):
+        lost.append("end times (a chapter now runs to the next one)")
+    if not lost:
+        return []
+    return [Diagnostic(Severity.INFO, code, f"{holds} only; not written: " + ", ".join(lost),
+                       file=str(path), hint="MP3 (ID3) chapters keep descriptions, links, images "
+                       "and end times")]
 
 
 def all_containers() -> list[Container]:

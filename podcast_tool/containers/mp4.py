@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from podcast_tool.containers import WriteOptions, WriteReport
+from podcast_tool.containers import WriteOptions, WriteReport, not_kept_note
 from podcast_tool.containers.mp4_boxes import Box, BoxError, Relocation, TopBox
 from podcast_tool.containers.mp4_chapters import (
     CHPL_MAX_CHAPTERS,
@@ -233,7 +233,9 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
     else:
         udta.kids().append(chpl)
     edit.changed = True
-    return diagnostics
+    return diagnostics + not_kept_note(chapters, path, code="mp4-not-kept",
+                                       holds="MP4 chapters (chpl and the QuickTime track) hold "
+                                       "start and title", keeps_url=False)
 
 
 def _add_chapter_reference(track: Track, chapter_track_id: int) -> None:

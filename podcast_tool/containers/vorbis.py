@@ -47,9 +47,9 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from podcast_tool import safewrite
-from podcast_tool.containers import WriteOptions, WriteReport
+from podcast_tool.containers import WriteOptions, WriteReport, not_kept_note
 from podcast_tool.errors import AudioFileError, ChapterFormatError
-from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
+from podcast_tool.model import Chapter, Episode
 from podcast_tool.timecodes import format_hms_ms
 
 #: Three digits: CHAPTER000 … CHAPTER999.
@@ -127,26 +127,6 @@ def chapters_from_comments(comments: Iterable[tuple[str, str]]) -> list[Chapter]
     ]
 
 
-def _not_kept(chapters: list[Chapter], path: Path) -> list[Diagnostic]:
-    """An info note naming what the chapters carry that Vorbis comments cannot hold."""
-    ordered = sorted(chapters, key=lambda c: c.start_ms)
-    lost = []
-    if any(c.description for c in ordered):
-        lost.append("descriptions")
-    if any(c.image or c.image_data for c in ordered):
-        lost.append("images")
-    next_starts = [c.start_ms for c in ordered[1:]] + [None]
-    if any(c.end_ms is not None and nxt is not None and c.end_ms != nxt
-           for c, nxt in zip(ordered, next_starts, strict=True)):
-        lost.append("end times (a chapter now runs to the next one)")
-    if not lost:
-        return []
-    return [Diagnostic(Severity.INFO, "vorbis-not-kept",
-                       "Vorbis chapter comments hold start, title and URL only; not written: "
-                       + ", ".join(lost), file=str(path),
-                       hint="MP3 (ID3) chapters keep descriptions, images and end times")]
-
-
 def ogg_first_packet(head: bytes) -> bytes:
     """The start of the first packet of an Ogg stream (b"" if ``head`` is not Ogg)."""
     if len(head) < 27 or not head.startswith(b"OggS"):
@@ -199,7 +179,9 @@ class VorbisCommentContainer:
             comments.extend(new_comments)
 
         self._edit(path, replace_chapters)
-        return WriteReport(diagnostics=_not_kept(episode.chapters, path))
+        return WriteReport(diagnostics=not_kept_note(
+            episode.chapters, path, code="vorbis-not-kept",
+            holds="Vorbis chapter comments hold start, title and URL", keeps_url=True))
 
     def strip(self, path: Path) -> int:
         audio = self._open(path, path)
