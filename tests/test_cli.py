@@ -107,3 +107,18 @@ def test_validation_errors_stop_the_write(audio_copy, tmp_path):
     assert result.exit_code == 1
     assert "error:" in result.output and "nothing was written" in result.output
     assert path.read_bytes() == before
+
+
+def test_show_never_prints_terminal_control_characters_from_a_file(audio_copy):
+    from podcast_tool import containers
+    from podcast_tool.model import Chapter, Episode
+
+    path = audio_copy("mp3")
+    hostile = "Rouge \x1b[31mALERTE\x1b[0m \x1b]0;titre\x07 [/b] fin"
+    containers.write_chapters(path, Episode(chapters=[Chapter(0, hostile, description="\x9bdesc")]))
+    result = CliRunner().invoke(main, ["show", str(path)])
+    assert result.exit_code == 0, result.output
+    assert not any(ch in result.output for ch in "\x1b\x07\x9b")
+    assert "Rouge �[31mALERTE�[0m" in result.output and "[/b] fin" in result.output
+    data = json.loads(CliRunner().invoke(main, ["show", str(path), "--json"]).stdout)
+    assert data["chapters"][0]["title"] == hostile  # JSON keeps the text exactly, escaped

@@ -9,13 +9,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
 from podcast_tool.cli.common import (
     handles_errors,
     print_diagnostics,
     print_json,
+    shown,
     stderr_console,
     stdout_console,
 )
@@ -92,7 +92,7 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
     print_diagnostics(plan.warnings)
     console = stdout_console()
     if not plan.jobs and not plan.rejected:
-        console.print(f"no recording to tag under {escape(str(root))} (recordings go in audio/, "
+        console.print(f"no recording to tag under {shown(str(root))} (recordings go in audio/, "
                       "their outlines in chapters/, with the same name)")
         sys.exit(0)
     if console.is_terminal:
@@ -146,14 +146,14 @@ def _run_with_progress(plan: BatchPlan, settings: RunSettings, workers: int,
     tasks: dict[Path, TaskID] = {}
 
     def on_start(job: Job) -> None:
-        tasks[job.audio] = current.add_task(escape(job.name))
+        tasks[job.audio] = current.add_task(shown(job.name))
 
     def on_done(result: RecordingResult) -> None:
         if result.audio in tasks:  # refused recordings never started
             current.remove_task(tasks.pop(result.audio))
         overall.advance(overall_task)
         style = STATUS_STYLE[result.status.value]
-        console.print(f"[{style}]{result.status.value}[/] {escape(result.name)}")
+        console.print(f"[{style}]{result.status.value}[/] {shown(result.name)}")
 
     with Live(Group(overall, current), console=console, refresh_per_second=8):
         return run_batch(plan, settings, workers=workers, on_start=on_start, on_done=on_done)
@@ -182,12 +182,12 @@ def summary_table(report: BatchReport) -> Table:
     for result in report.results:
         style = STATUS_STYLE[result.status.value]
         table.add_row(
-            escape(result.name),
+            shown(result.name),
             "—" if result.chapter_count is None else str(result.chapter_count),
             f"[{style}]{result.status.value}[/]",
             str(result.warning_count) if result.warning_count else "",
             f"{result.seconds:.1f} s" if result.seconds else "",
-            escape(result_note(result)),
+            shown(result_note(result)),
         )
     return table
 
@@ -199,10 +199,10 @@ def _print_problems(report: BatchReport) -> None:
         print_diagnostics(result.diagnostics, show_info=False)
         if result.error is not None:
             where = result.error.location()
-            head = f"{escape(where)}: " if where else ""
-            console.print(f"{head}[bold red]error:[/] {escape(result.error.message)}")
+            head = f"{shown(where)}: " if where else ""
+            console.print(f"{head}[bold red]error:[/] {shown(result.error.message)}")
             if result.error.hint:
-                console.print(f"  [dim]hint: {escape(result.error.hint)}[/]")
+                console.print(f"  [dim]hint: {shown(result.error.hint)}[/]")
 
 
 def summary_line(report: BatchReport) -> str:

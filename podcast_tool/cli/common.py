@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -16,6 +17,19 @@ from podcast_tool.errors import PodcastToolError
 from podcast_tool.model import Diagnostic, Severity
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: C0 and C1 control characters but tab and newline.
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def shown(text: str) -> str:
+    """User text (titles, file names, messages quoting them) made safe to print.
+
+    Control characters become U+FFFD: a title read from a crafted audio file could otherwise
+    drive the terminal (escape sequences pass through rich). Rich markup is escaped: a title
+    like "[/b]" would otherwise crash rich or vanish.
+    """
+    return escape(_CONTROL_CHARACTERS.sub("\ufffd", text))
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
@@ -39,10 +53,10 @@ def handles_errors(function: F) -> F:
         except PodcastToolError as error:
             console = stderr_console()
             where = error.location()
-            head = f"{escape(where)}: " if where else ""
-            console.print(f"{head}[bold red]error:[/] {escape(error.message)}")
+            head = f"{shown(where)}: " if where else ""
+            console.print(f"{head}[bold red]error:[/] {shown(error.message)}")
             if error.hint:
-                console.print(f"  [dim]hint: {escape(error.hint)}[/]")
+                console.print(f"  [dim]hint: {shown(error.hint)}[/]")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             stderr_console().print("interrupted; files being written were left as they were")
@@ -57,11 +71,11 @@ def print_diagnostics(diagnostics: list[Diagnostic], *, show_info: bool = True) 
         if diagnostic.severity is Severity.INFO and not show_info:
             continue
         where = diagnostic.location()
-        head = f"{escape(where)}: " if where else ""
+        head = f"{shown(where)}: " if where else ""
         style = SEVERITY_STYLE[diagnostic.severity]
-        console.print(f"{head}[{style}]{diagnostic.severity.value}:[/] {escape(diagnostic.message)}")
+        console.print(f"{head}[{style}]{diagnostic.severity.value}:[/] {shown(diagnostic.message)}")
         if diagnostic.hint:
-            console.print(f"  [dim]hint: {escape(diagnostic.hint)}[/]")
+            console.print(f"  [dim]hint: {shown(diagnostic.hint)}[/]")
 
 
 def print_json(data: object) -> None:

@@ -5,9 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
-from podcast_tool.cli.common import handles_errors, print_json, stdout_console
+from podcast_tool.cli.common import handles_errors, print_json, shown, stdout_console
 from podcast_tool.cli.tables import chapter_table, episode_to_dict
 
 
@@ -27,6 +26,6 @@ def command(source: Path, as_json: bool, from_format: str | None) -> None:
         return
     console = stdout_console()
     if not episode.chapters:
-        console.print(f"{escape(str(source))}: no chapters")
+        console.print(f"{shown(str(source))}: no chapters")
         return
     console.print(chapter_table(episode))

@@ -6,10 +6,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import click
-from rich.markup import escape
 from rich.table import Table
 
-from podcast_tool.cli.common import handles_errors, print_diagnostics, print_json, stdout_console
+from podcast_tool.cli.common import handles_errors, print_diagnostics, print_json, shown, stdout_console
 from podcast_tool.errors import UsageError
 
 if TYPE_CHECKING:
@@ -63,7 +62,7 @@ def snap_table(report: SnapReport) -> Table:
             snapped = f"[dim]{format_clock(row.snapped_ms)}[/]"
             shift = "[dim]—[/]"
         pause = _seconds(row.pause_ms) if row.pause_ms is not None else "—"
-        table.add_row(numbers, escape(row.title), format_clock(row.written_ms), snapped, shift, pause,
+        table.add_row(numbers, shown(row.title), format_clock(row.written_ms), snapped, shift, pause,
                       confidence)
     return table
 
@@ -135,7 +134,7 @@ def command(audio: Path, outline: Path, from_format: str | None, window: float, 
     console.print(snap_table(report))
     console.print(summary(report))
     if target is not None:
-        console.print(f"wrote the corrected outline to {escape(str(target))}")
+        console.print(f"wrote the corrected outline to {shown(str(target))}")
 
 
 def write_corrected(outline: Path, target: Path, from_format: str | None, original: Episode,

@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
-from podcast_tool.cli.common import handles_errors, stderr_console, stdout_console
+from podcast_tool.cli.common import handles_errors, shown, stderr_console, stdout_console
 from podcast_tool.errors import PodcastToolError
 
 
@@ -42,11 +41,11 @@ def command(audio: tuple[Path, ...], dry_run: bool) -> None:
         except PodcastToolError as error:
             failed += 1
             where = error.location() or str(path)
-            err.print(f"{escape(where)}: [bold red]error:[/] {escape(error.message)}")
+            err.print(f"{shown(where)}: [bold red]error:[/] {shown(error.message)}")
             if error.hint:
-                err.print(f"  [dim]hint: {escape(error.hint)}[/]")
+                err.print(f"  [dim]hint: {shown(error.hint)}[/]")
             continue
-        out.print(f"{escape(str(path))}: {message}")
+        out.print(f"{shown(str(path))}: {message}")
     if failed:
         if len(audio) > 1:
             err.print(f"{failed} of {len(audio)} files failed")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.table import Table
 
+from podcast_tool.cli.common import shown
 from podcast_tool.model import Episode, effective_ends
 from podcast_tool.timecodes import format_clock, format_duration
 
@@ -12,7 +12,7 @@ from podcast_tool.timecodes import format_clock, format_duration
 def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
     title = episode.title or (episode.source.name if episode.source else None)
     # Titles and file names are the user's text, never rich markup ("[/b]" would crash rich).
-    table = Table(title=escape(title) if title else None, title_justify="left")
+    table = Table(title=shown(title) if title else None, title_justify="left")
     table.add_column("#", justify="right", style="dim")
     table.add_column("start", justify="right")
     table.add_column("end", justify="right")
@@ -27,9 +27,9 @@ def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
         # Out-of-order chapters (an error check reports) have no meaningful duration.
         ordered = end is not None and end >= chapter.start_ms
         length = format_duration(end - chapter.start_ms) if ordered else "—"
-        title = escape(chapter.title)
+        title = shown(chapter.title)
         if chapter.description:
-            title += f"\n[dim]{escape(chapter.description)}[/]"
+            title += f"\n[dim]{shown(chapter.description)}[/]"
         table.add_row(str(index), format_clock(chapter.start_ms), end_text, length, title)
     return table
 

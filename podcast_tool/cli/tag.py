@@ -6,9 +6,8 @@ import sys
 from pathlib import Path
 
 import click
-from rich.markup import escape
 
-from podcast_tool.cli.common import handles_errors, print_diagnostics, stderr_console, stdout_console
+from podcast_tool.cli.common import handles_errors, print_diagnostics, shown, stderr_console, stdout_console
 from podcast_tool.cli.snap import MIN_PAUSE_HELP, WINDOW_HELP, snap_options, snap_table, summary
 from podcast_tool.cli.tables import chapter_table
 from podcast_tool.errors import UsageError
@@ -52,13 +51,13 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
         print_diagnostics(result.diagnostics)
         console.print(chapter_table(result.episode, result.duration_ms))
         console.print(f"dry run: {len(result.episode.chapters)} chapters would be written "
-                      f"to {escape(str(audio))}; nothing was written")
+                      f"to {shown(str(audio))}; nothing was written")
         sys.exit(0)
     def say_waiting(target: Path) -> None:
-        stderr_console().print(f"{escape(str(target))}: another podcast-tool process is writing "
+        stderr_console().print(f"{shown(str(target))}: another podcast-tool process is writing "
                                "this file; waiting for it to finish…")
 
     tagging.write(result, WriteOptions(id3v2_version=int(id3v2_version), on_lock_wait=say_waiting))
     print_diagnostics(result.diagnostics)
     console.print(chapter_table(result.episode, result.duration_ms))
-    console.print(f"wrote {len(result.episode.chapters)} chapters to {escape(str(audio))}")
+    console.print(f"wrote {len(result.episode.chapters)} chapters to {shown(str(audio))}")
