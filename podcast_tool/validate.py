@@ -5,8 +5,8 @@ users rely on them):
 
 errors    no-chapters, start-not-increasing, end-before-start, overlap, empty-title,
           past-audio-end, invalid-characters
-warnings  gap, first-not-at-zero, short-chapter, ends-before-audio, end-past-audio-end,
-          too-many-chapters
+warnings  gap, first-not-at-zero, time-of-day, short-chapter, ends-before-audio,
+          end-past-audio-end, too-many-chapters
 infos     duplicate-title, short-gap
 """
 
@@ -24,6 +24,9 @@ SHORT_CHAPTER_MS = 10_000
 ENDS_BEFORE_AUDIO_MS = 60_000
 #: ID3's CTOC and MP4's chpl count their entries in one byte.
 MAX_CHAPTERS = 255
+#: A replay's first chapter an hour or more in is almost always an agenda's time of day
+#: ("9h30 Accueil"), which would put every chapter hours past the end of the recording.
+TIME_OF_DAY_MS = 3_600_000
 #: What no chapter marker holds: C0 and C1 controls (tab and newline aside), DEL, and lone
 #: surrogates (text decoded from broken bytes). ID3 cuts a title at NUL, ffmpeg too in MP4 and
 #: Vorbis comments, and a lone surrogate cannot be encoded at all.
@@ -69,7 +72,13 @@ def validate(episode: Episode, *, duration_ms: int | None = None,
         check.add(Severity.WARNING, "too-many-chapters", chapters[MAX_CHAPTERS],
                   f"{len(chapters)} chapters: MP3 and M4A chapter lists hold at most {MAX_CHAPTERS}",
                   "merge some chapters; players may drop the ones after the 255th")
-    if chapters[0].start_ms > 0:
+    if chapters[0].start_ms >= TIME_OF_DAY_MS:
+        check.add(Severity.WARNING, "time-of-day", chapters[0],
+                  f"the first chapter starts {format_duration(chapters[0].start_ms)} into the "
+                  "recording: are these times of day (an agenda) rather than times in the recording?",
+                  "write each time from the start of the recording: if it began at 9h30, 9h30 is "
+                  "0'00 and 10h15 is 45'00")
+    elif chapters[0].start_ms > 0:
         check.add(Severity.WARNING, "first-not-at-zero", chapters[0],
                   f"the first chapter starts at {check.time(chapters[0].start_ms)}: players show no "
                   f"chapter for the first {format_duration(chapters[0].start_ms)}",

@@ -90,6 +90,15 @@ def test_first_not_at_zero() -> None:
     assert found("\n\n0:01 A\n") == [(WARNING, "first-not-at-zero", 3)]
 
 
+def test_an_agenda_with_times_of_day_is_flagged() -> None:
+    agenda = "Programme\n\n9h30 Accueil\n10h15 Table ronde\n11h30 Questions\n"
+    assert found(agenda) == [(WARNING, "time-of-day", 3)]
+    (diagnostic,) = validate(parse_outline(agenda)[0])
+    assert "9 h 30 min into the recording" in diagnostic.message
+    assert diagnostic.hint is not None and "9h30 is 0'00" in diagnostic.hint
+    assert found("\n59'59 Juste avant une heure\n") == [(WARNING, "first-not-at-zero", 2)]
+
+
 def test_short_chapter() -> None:
     short = SHORT_CHAPTER_MS // 1000 - 1
     assert found(f"0:00 A\n1:00 B\n1:{short:02d} C\n") == [(WARNING, "short-chapter", 2)]
