@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import json
-import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -15,11 +14,9 @@ from rich.markup import escape
 
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.model import Diagnostic, Severity
+from podcast_tool.outline_text import CONTROL_CHARACTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-#: C0 and C1 control characters but tab and newline.
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 
 def shown(text: str) -> str:
@@ -29,7 +26,8 @@ def shown(text: str) -> str:
     drive the terminal (escape sequences pass through rich). Rich markup is escaped: a title
     like "[/b]" would otherwise crash rich or vanish.
     """
-    return escape(_CONTROL_CHARACTERS.sub("\ufffd", text))
+    return escape(CONTROL_CHARACTERS.sub("\ufffd", text))
+
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 

@@ -50,6 +50,7 @@ from podcast_tool.containers.mp4_movie import (
 from podcast_tool.errors import AudioFileError, ChapterFormatError, UnsupportedAudioError, WriteError
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.safewrite import copy_range, rewrite
+from podcast_tool.timecodes import format_clock
 
 #: Top-level boxes a file may start with besides ftyp (old QuickTime files).
 OTHER_FIRST_BOXES = (b"moov", b"mdat", b"free", b"skip", b"wide")
@@ -145,9 +146,8 @@ def _holds_sorted(sorted_offsets: list[int], box: TopBox) -> bool:
     return index < len(sorted_offsets) and sorted_offsets[index] < box.end
 
 
-def _clock(ms: int) -> str:
-    seconds = ms // 1000
-    return f"{seconds // 3600}:{seconds // 60 % 60:02d}:{seconds % 60:02d}"
+def _hms(ms: int) -> str:
+    return format_clock(ms, always_hours=True, millis=False)
 
 
 def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: Path
@@ -179,13 +179,13 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
     for index, (chapter, start) in enumerate(zip(chapters, starts, strict=True)):
         if start >= total:
             raise ChapterFormatError(
-                f"chapter {index + 1} ({chapter.title!r}) starts at {_clock(chapter.start_ms)}, "
-                f"at or after the end of the audio ({_clock(round(total * 1000 / timescale))})",
+                f"chapter {index + 1} ({chapter.title!r}) starts at {_hms(chapter.start_ms)}, "
+                f"at or after the end of the audio ({_hms(round(total * 1000 / timescale))})",
                 path=path)
         if index and start <= starts[index - 1]:
             raise ChapterFormatError(
                 f"chapters {index} and {index + 1} start at the same time "
-                f"({_clock(chapter.start_ms)})", path=path)
+                f"({_hms(chapter.start_ms)})", path=path)
 
     titles = [chapter.title for chapter in chapters]
     if starts[0] > 0:
@@ -194,7 +194,7 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
         titles.insert(0, "")
         note(Severity.INFO, "mp4-leading-chapter",
              f"the QuickTime chapter track starts at 0:00:00, so Apple players show an untitled "
-             f"chapter before the first one ({_clock(chapters[0].start_ms)})",
+             f"chapter before the first one ({_hms(chapters[0].start_ms)})",
              hint="add a chapter at 0'00 to give the opening a title")
     durations = [end - start for start, end in zip(starts, starts[1:] + [total], strict=True)]
 
