@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from podcast_tool.errors import OutlineError
 from podcast_tool.model import Diagnostic, Episode, Severity
+
+if TYPE_CHECKING:
+    from podcast_tool.formats import ChapterFormat
 
 #: Outlines larger than this are not human outlines; refuse rather than churn.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -42,10 +46,17 @@ def read_text(path: Path) -> bytes:
         raise OutlineError(f"cannot read ({error.strerror})", path=path) from error
 
 
+def text_format(text: str, path: Path, from_format: str | None = None) -> ChapterFormat:
+    """The format a chapter text is read (and written back) in: the one named, else detected."""
+    from podcast_tool import formats
+
+    return formats.get_format(from_format) if from_format else formats.guess_format(text, path)
+
+
 def load_chapters(path: str | Path, from_format: str | None = None
                   ) -> tuple[Episode, list[Diagnostic]]:
     """Chapters from ``path``: an audio file's own, or a text file parsed by its format."""
-    from podcast_tool import containers, formats
+    from podcast_tool import containers
 
     path = Path(path)
     if from_format is None and (containers.is_audio(path)
@@ -55,8 +66,6 @@ def load_chapters(path: str | Path, from_format: str | None = None
         return containers.read_chapters(path), []
     data = read_text(path)
     text, diagnostics = decode_text(data, path)
-    chapter_format = (formats.get_format(from_format) if from_format
-                      else formats.guess_format(text, path))
-    episode, more = chapter_format.load(text, path)
+    episode, more = text_format(text, path, from_format).load(text, path)
     episode.source = path
     return episode, diagnostics + more

@@ -140,14 +140,12 @@ def command(audio: Path, outline: Path, from_format: str | None, window: float, 
 def write_corrected(outline: Path, target: Path, from_format: str | None, original: Episode,
                     snapped: Episode) -> list[Diagnostic]:
     """Write ``snapped``'s times to ``target`` in OUTLINE's own notation, encoding, newlines."""
-    from podcast_tool import formats
     from podcast_tool.formats import ExportOptions
-    from podcast_tool.sources import decode_text, read_text
+    from podcast_tool.sources import decode_text, read_text, text_format
 
-    raw = read_text(outline)
+    raw = read_text(outline)  # again: the raw bytes tell the encoding, BOM and newlines to keep
     text, notes = decode_text(raw, outline)
-    chapter_format = (formats.get_format(from_format) if from_format
-                      else formats.guess_format(text, outline))
+    chapter_format = text_format(text, outline, from_format)
     diagnostics: list[Diagnostic] = []
     if chapter_format.name == "outline":
         from podcast_tool.outline import retime_outline
