@@ -18,7 +18,6 @@ from __future__ import annotations
 import concurrent.futures
 import contextlib
 import multiprocessing
-import os
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -37,7 +36,7 @@ from podcast_tool.batch import (
 )
 from podcast_tool.errors import LockedError, PodcastToolError, ValidationFailed, WriteError
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
-from podcast_tool.safewrite import write_file
+from podcast_tool.safewrite import file_signature, write_file
 
 Executor = Literal["thread", "process"]
 
@@ -79,11 +78,6 @@ def describe_change(before: list[Row], after: list[Row]) -> str:
     return f"{len(before)} → {len(after)} chapters, {differing} differ"
 
 
-def _signature(path: Path) -> tuple[int, int, int]:
-    stat = os.stat(path)
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
-
-
 def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
     """Tag one recording; every failure is caught and reported in the result."""
     result = RecordingResult(name=job.name, audio=job.audio, chapters=job.chapters)
@@ -112,7 +106,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     from podcast_tool.containers import WriteOptions
     from podcast_tool.formats import ExportOptions, get_format
 
-    before = _signature(job.audio) if job.audio.exists() else None
+    before = file_signature(job.audio) if job.audio.exists() else None
     snap_options = None
     if job.options.snap:
         from podcast_tool.snapping import SnapOptions
@@ -151,7 +145,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
         return
 
     if must_tag:
-        if before is not None and _signature(job.audio) != before:
+        if before is not None and file_signature(job.audio) != before:
             raise WriteError("the file changed while the batch was working on it; nothing was "
                              "written", path=job.audio, hint="run the batch again")
         tagging.write(prepared, WriteOptions(id3v2_version=job.options.id3v2_version,

@@ -91,6 +91,11 @@ def _describe_os_error(error: OSError, target: Path) -> str:
     return f"could not write {target.name} ({error.strerror or error}); the original is intact"
 
 
+def file_signature(path: Path) -> tuple[int, int, int]:
+    """What changes when another program rewrites or edits a file: inode, size, mtime."""
+    return _signature(os.stat(path))
+
+
 def _signature(stat: os.stat_result) -> tuple[int, int, int]:
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
