@@ -77,9 +77,9 @@ def main() -> None:
     rerun = best_of(batch, repeat=3)
     report("batch rerun, every recording already tagged, vs the first run", rerun, ours)
 
-    from podcast_tool.batch import RecordingOptions, RunSettings
-    from podcast_tool.batch_plan import plan_folder
-    from podcast_tool.batch_run import run_batch
+    from podcast_tool.batch.plan import plan_folder
+    from podcast_tool.batch.report import RecordingOptions, RunSettings
+    from podcast_tool.batch.run import run_batch
 
     def in_process(executor: str, workers: int, options: RecordingOptions, repeat: int = 3) -> float:
         def action() -> None:
@@ -94,7 +94,7 @@ def main() -> None:
     report("tagging, 2 workers: threads vs processes", threads, in_process("process", 2, plain))
     report("tagging: 2 threads vs 1", threads, in_process("thread", 1, plain))
     try:
-        import podcast_tool.snapping  # noqa: F401
+        import podcast_tool.snap.placement  # noqa: F401
     except ModuleNotFoundError:
         print("snapping: not in this checkout, thread/process comparison with --snap not run")
         return

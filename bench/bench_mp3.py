@@ -19,9 +19,9 @@ SEED = ROOT / "chapters" / "travail-pair-2020-12-18.md"
 
 
 def bench_tagging() -> None:
-    from podcast_tool import tagging
+    from podcast_tool import pipeline
     from podcast_tool.formats import ExportOptions, get_format
-    from podcast_tool.sources import load_chapters
+    from podcast_tool.pipeline import load_chapters
 
     original = long_recording("mp3", seconds=9200)
     work = OUT / "work-tag.mp3"
@@ -35,7 +35,7 @@ def bench_tagging() -> None:
         shutil.copyfile(original, work)
 
     def ours() -> None:
-        tagging.write(tagging.prepare(work, SEED))
+        pipeline.write(pipeline.prepare(work, SEED))
 
     def theirs() -> None:
         ffmpeg("-i", original, "-i", meta, "-map", "0", "-map_metadata", "1",

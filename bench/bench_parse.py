@@ -11,8 +11,8 @@ from __future__ import annotations
 import random
 
 from bench.common import best_of
-from podcast_tool.outline import parse_outline
-from podcast_tool.timecodes import format_clock, format_fr
+from podcast_tool.outline.parser import parse_outline
+from podcast_tool.outline.timecodes import format_clock, format_fr
 
 SIZES = (1_000, 10_000, 100_000)
 #: Target: the per-line cost of the largest outline within this factor of the smallest's.

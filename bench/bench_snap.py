@@ -35,7 +35,7 @@ SEED = 2020
 
 
 def seed_episode():  # type: ignore[no-untyped-def]
-    from podcast_tool.sources import load_chapters
+    from podcast_tool.pipeline import load_chapters
 
     episode, _ = load_chapters(SEED_OUTLINE)
     return episode
@@ -105,8 +105,8 @@ def peak_memory_mb(audio: Path) -> tuple[float, float]:
     code = (
         "from pathlib import Path\n"
         "from podcast_tool import containers\n"
-        "from podcast_tool.snapping import SnapOptions, snap_episode\n"
-        "from podcast_tool.sources import load_chapters\n"
+        "from podcast_tool.snap.placement import SnapOptions, snap_episode\n"
+        "from podcast_tool.pipeline import load_chapters\n"
         f"episode, _ = load_chapters(Path({str(SEED_OUTLINE)!r}))\n"
         f"episode.duration_ms = containers.audio_duration_ms(Path({str(audio)!r}))\n"
         f"snap_episode(Path({str(audio)!r}), episode, SnapOptions())\n"
@@ -116,7 +116,7 @@ def peak_memory_mb(audio: Path) -> tuple[float, float]:
                             check=True, cwd=ROOT)
     python_kb = int(result.stdout.split()[-1])
     # A bare launcher (about 10 MB) runs one window's ffmpeg; its children's peak is ffmpeg's.
-    from podcast_tool.silence import window_args
+    from podcast_tool.snap.pauses import window_args
 
     launcher = ("import resource, subprocess, sys\n"
                 "subprocess.run(sys.argv[1:], stdout=subprocess.DEVNULL, check=True)\n"
@@ -131,7 +131,7 @@ def pydub_detect_silence(seconds: int) -> float:
     """Seconds pydub's detect_silence takes on ``seconds`` of the replay (8 kHz mono)."""
     import numpy as np
 
-    from podcast_tool.silence import _audio_segment_class
+    from podcast_tool.snap.pauses import _audio_segment_class
 
     plan = plan_replay(seconds, [seconds * 500], seed=SEED)
     samples = np.concatenate(list(render_chunks(plan)))
@@ -146,7 +146,7 @@ def pydub_detect_silence(seconds: int) -> float:
 
 def main() -> None:
     from podcast_tool import containers
-    from podcast_tool.snapping import LEAD_MS, SnapOptions, collect_boundaries, snap_episode
+    from podcast_tool.snap.placement import LEAD_MS, SnapOptions, collect_boundaries, snap_episode
 
     episode = seed_episode()
     boundaries = [b for b in collect_boundaries(episode) if b.written_ms > 0]
@@ -180,7 +180,7 @@ def main() -> None:
     print(f"for scale: the written times are {outline_error / 1000:.1f} s from the ideal on average",
           flush=True)
 
-    from podcast_tool.snapping import MAX_DECODERS
+    from podcast_tool.snap.placement import MAX_DECODERS
 
     own_mb, ffmpeg_mb = peak_memory_mb(audio)
     print(f"peak memory snapping the 2.5-hour file: {own_mb:.0f} MB of Python and "

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
-from podcast_tool.timecodes import format_clock, format_duration, format_fr
+from podcast_tool.outline.timecodes import format_clock, format_duration, format_fr
 
 #: Shorter chapters are hard to hit in a player's chapter list or scrub bar (YouTube requires 10 s).
 SHORT_CHAPTER_MS = 10_000

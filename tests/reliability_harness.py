@@ -107,7 +107,7 @@ for name in ("show", "strip", "tag"):
     importlib.import_module("podcast_tool.cli." + name)
 import mutagen.mp3, mutagen.mp4, mutagen.flac, mutagen.oggvorbis, mutagen.oggopus
 try:
-    import podcast_tool.tagging
+    import podcast_tool.pipeline
 except ImportError:
     pass
 reply = sys.stdout

@@ -21,12 +21,12 @@ from click.testing import CliRunner, Result
 from conftest import ROOT, ffmpeg_chapters, file_md5, run_ffmpeg
 from mutagen.id3 import ID3
 
-from podcast_tool import tagging
-from podcast_tool.batch import RecordingOptions, RunSettings, Status
-from podcast_tool.batch_plan import parse_export, plan_folder
-from podcast_tool.batch_run import comparable_rows, run_batch
+from podcast_tool import pipeline
+from podcast_tool.batch.plan import parse_export, plan_folder
+from podcast_tool.batch.report import RecordingOptions, RunSettings, Status
+from podcast_tool.batch.run import comparable_rows, run_batch
 from podcast_tool.cli import main
-from podcast_tool.containers.id3 import tag_size
+from podcast_tool.containers.id3.mp3 import tag_size
 from podcast_tool.errors import UsageError
 from podcast_tool.formats import get_format
 from podcast_tool.model import Chapter
@@ -467,18 +467,18 @@ def test_a_file_another_process_is_writing_is_left_alone(mp3_folder: Path) -> No
 def test_a_file_that_changes_while_the_batch_works_is_not_overwritten(
         mp3_folder: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     remove_failing(mp3_folder)
-    real_prepare = tagging.prepare
+    real_prepare = pipeline.prepare
     target = mp3_folder / "audio" / "ep01.mp3"
 
     def prepare_then_another_program_writes(audio: Path, *args: object, **kwargs: object
-                                            ) -> tagging.TagResult:
+                                            ) -> pipeline.TagResult:
         prepared = real_prepare(audio, *args, **kwargs)
         if Path(audio) == target:
             with open(target, "ab") as other_program:
                 other_program.write(b"\0" * 64)
         return prepared
 
-    monkeypatch.setattr(tagging, "prepare", prepare_then_another_program_writes)
+    monkeypatch.setattr(pipeline, "prepare", prepare_then_another_program_writes)
     expected = hashlib.md5(target.read_bytes() + b"\0" * 64).hexdigest()
     report = run_batch(plan_folder(mp3_folder, RecordingOptions()), RunSettings(), workers=2)
     results = {r.name: r for r in report.results}
@@ -519,7 +519,7 @@ def test_comparison_ignores_what_a_container_cannot_store() -> None:
 def test_snapping_is_imported_only_when_asked(mp3_folder: Path) -> None:
     code = ("import sys\nfrom podcast_tool.cli import main\n"
             "try:\n    main(['batch', sys.argv[1], '--json'])\nexcept SystemExit:\n    pass\n"
-            "print('podcast_tool.snapping' in sys.modules, file=sys.stderr)\n")
+            "print('podcast_tool.snap.placement' in sys.modules, file=sys.stderr)\n")
     done = subprocess.run([sys.executable, "-c", code, str(mp3_folder)], capture_output=True,
                           text=True, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                           check=True)
@@ -606,9 +606,9 @@ def test_mixed_containers_export_json_vtt_psc(mixed_folder: Path) -> None:
 
 
 def test_batch_snap_writes_the_times_snapping_finds(tmp_path: Path) -> None:
-    from podcast_tool import snapping
     from podcast_tool.containers import audio_duration_ms
-    from podcast_tool.sources import load_chapters
+    from podcast_tool.pipeline import load_chapters
+    from podcast_tool.snap import placement
 
     root = tmp_path / "snap"
     (root / "audio").mkdir(parents=True)
@@ -621,8 +621,8 @@ def test_batch_snap_writes_the_times_snapping_finds(tmp_path: Path) -> None:
     outline = write_json_chapters(root / "chapters" / "pauses.json",
                                   [(0, "Accueil"), (2.2, "Table ronde"), (5.3, "Débat")])
     episode, _ = load_chapters(outline)
-    episode.duration_ms = audio_duration_ms(untouched)  # as tagging.prepare gives it
-    snapped, _, _ = snapping.snap_episode(untouched, episode, snapping.SnapOptions())
+    episode.duration_ms = audio_duration_ms(untouched)  # as pipeline.prepare gives it
+    snapped, _, _ = placement.snap_episode(untouched, episode, placement.SnapOptions())
     assert [c.start_ms for c in snapped.chapters] != [0, 2200, 5300], "snapping moved nothing"
 
     result = cli(root, "--snap", "--json")

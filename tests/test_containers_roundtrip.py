@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import SEED_OUTLINE, ffmpeg_chapters, run_ffmpeg
 
-from podcast_tool import containers, tagging
+from podcast_tool import containers, pipeline
 
 SEED_STARTS_MS = [20000, 420000, 860000, 3515000, 3817000, 4665000, 5440000, 8165000, 8905000]
 SEED_SECONDS = 9195
@@ -80,9 +80,9 @@ def test_seed_outline_round_trips_through_every_container(ext, seed_length_media
     path = tmp_path / f"travail-pair.{ext}"
     shutil.copyfile(seed_length_media[ext], path)
     packets_before = audio_packets_md5(path)
-    expected = tagging.prepare(path, SEED_OUTLINE).episode.chapters
+    expected = pipeline.prepare(path, SEED_OUTLINE).episode.chapters
     for _ in range(2):  # re-tagging replaces, never duplicates
-        tagging.write(tagging.prepare(path, SEED_OUTLINE))
+        pipeline.write(pipeline.prepare(path, SEED_OUTLINE))
 
     read = [c for c in ffmpeg_chapters(path) if c.get("title")]  # MP4's leading filler is untitled
     assert [c["title"] for c in read] == [c.title for c in expected]

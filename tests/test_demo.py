@@ -7,8 +7,8 @@ from conftest import ffmpeg_chapters
 
 from podcast_tool import demo
 from podcast_tool.cli import main
-from podcast_tool.snapping import SnapOptions, snap_episode
-from podcast_tool.sources import load_chapters
+from podcast_tool.pipeline import load_chapters
+from podcast_tool.snap.placement import SnapOptions, snap_episode
 
 OUTLINE = """# Atelier "Recrutement" du 18 juin 2021
 

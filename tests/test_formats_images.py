@@ -72,7 +72,7 @@ def test_tagging_an_mp3_embeds_chapter_images_and_links(audio_copy: Callable[...
                                                         pictures: dict[str, Path], tmp_path: Path) -> None:
     from mutagen.id3 import ID3
 
-    from podcast_tool import tagging
+    from podcast_tool import pipeline
 
     audio = audio_copy("mp3")
     (tmp_path / "images").mkdir()
@@ -83,7 +83,7 @@ def test_tagging_an_mp3_embeds_chapter_images_and_links(audio_copy: Callable[...
         {"startTime": 5, "title": "Débat", "img": "https://fas.fr/debat.jpg"},
     ]}), encoding="utf-8")
 
-    result = tagging.write(tagging.prepare(audio, sidecar))
+    result = pipeline.write(pipeline.prepare(audio, sidecar))
 
     assert result.written
     chapters = sorted(ID3(audio).getall("CHAP"), key=lambda frame: frame.start_time)

@@ -1,5 +1,5 @@
 """Formats and the outline parser together: the seed outline through every format, and Markdown
-show notes, which the outline parser reads back (podcast_tool.outline, from the parser branch)."""
+show notes, which the outline parser reads back (podcast_tool.outline.parser, from the parser branch)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ SEED_DURATION = 9_250_000
 
 
 def parsed_seed() -> Episode:
-    from podcast_tool.outline import parse_outline
+    from podcast_tool.outline.parser import parse_outline
 
     return parse_outline(SEED_OUTLINE.read_text(encoding="utf-8"), SEED_OUTLINE)[0]
 

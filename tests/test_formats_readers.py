@@ -9,7 +9,7 @@ import pytest
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions, get_format, guess_format
 from podcast_tool.model import Chapter, Episode
-from podcast_tool.sources import decode_text
+from podcast_tool.pipeline import decode_text
 
 
 def load(format_name: str, text: str) -> Episode:

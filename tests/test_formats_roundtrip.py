@@ -19,7 +19,7 @@ from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions, all_formats, get_format
 from podcast_tool.formats.cue import typographic_quotes
 from podcast_tool.model import Chapter, Diagnostic, Episode
-from podcast_tool.sources import decode_text
+from podcast_tool.pipeline import decode_text
 
 FORMATS = [f.name for f in all_formats() if f.name not in ("markdown", "outline")]
 #: Formats that keep the episode's own title.

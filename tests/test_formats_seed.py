@@ -176,7 +176,7 @@ def test_no_sidecar_format_claims_the_seed_outline() -> None:
 def test_the_parsed_seed_outline_is_the_table() -> None:
     from conftest import SEED_OUTLINE
 
-    from podcast_tool.sources import load_chapters
+    from podcast_tool.pipeline import load_chapters
 
     episode, _ = load_chapters(SEED_OUTLINE)
     assert episode.title == SEED_TITLE

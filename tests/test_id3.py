@@ -10,7 +10,7 @@ from mutagen.id3 import APIC, ID3, TIT2, TPE1, CTOCFlags
 
 from podcast_tool import containers
 from podcast_tool.containers import WriteOptions
-from podcast_tool.containers.id3 import tag_size
+from podcast_tool.containers.id3.mp3 import tag_size
 from podcast_tool.model import Chapter, Episode
 
 #: ffmpeg shifts MP3 chapters by the encoder delay (about 25 ms).

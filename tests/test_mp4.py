@@ -16,9 +16,9 @@ from conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg, synthes
 from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 
 from podcast_tool import containers
-from podcast_tool.containers import mp4 as mp4_module
-from podcast_tool.containers.mp4 import CONTAINER, _OffsetTable
-from podcast_tool.containers.mp4_boxes import Box, Relocation
+from podcast_tool.containers.mp4 import container as mp4_module
+from podcast_tool.containers.mp4.boxes import Box, Relocation
+from podcast_tool.containers.mp4.container import CONTAINER, _OffsetTable
 from podcast_tool.errors import AudioFileError, ChapterFormatError, WriteError
 from podcast_tool.model import Chapter, Episode, Severity
 
@@ -391,7 +391,7 @@ KILLED_WRITER = """
 import sys, time
 from pathlib import Path
 from podcast_tool import containers
-from podcast_tool.containers import mp4
+from podcast_tool.containers.mp4 import container as mp4
 from podcast_tool.model import Chapter, Episode
 
 real_copy = mp4.copy_range

@@ -16,7 +16,7 @@ from podcast_tool.errors import OutlineError, PodcastToolError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.outline import FORMAT
 from podcast_tool.model import Chapter, Episode, Severity
-from podcast_tool.outline import parse_outline, retime_outline
+from podcast_tool.outline.parser import parse_outline, retime_outline
 
 S = 1_000
 M = 60_000

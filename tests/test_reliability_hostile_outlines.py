@@ -1,7 +1,7 @@
 """Hostile outlines and chapter files: only our own errors escape, in time linear in the size.
 
 Builds on ``test_outline.py`` (which fuzzes ``parse_outline`` on text): here the whole way
-from the file's *bytes* is fuzzed (``sources.decode_text``, format sniffing, every format's
+from the file's *bytes* is fuzzed (``pipeline.decode_text``, format sniffing, every format's
 ``load``, ``validate``, and the tables and diagnostics the CLI prints), with coverage-guided
 fuzzing by atheris on top; titles with control characters, NUL, lone surrogates or rich
 markup are followed into real audio files; long titles are followed into each container's
@@ -33,7 +33,7 @@ from podcast_tool.cli import main
 from podcast_tool.cli.common import print_diagnostics
 from podcast_tool.cli.tables import chapter_table
 from podcast_tool.errors import PodcastToolError
-from podcast_tool.sources import decode_text, load_chapters
+from podcast_tool.pipeline import decode_text, load_chapters
 from podcast_tool.validate import validate
 
 FORMAT_NAMES = [chapter_format.name for chapter_format in formats.all_formats()]
@@ -126,12 +126,12 @@ import sys
 import atheris
 with atheris.instrument_imports():
     from pathlib import Path
-    from podcast_tool import formats, sources, validate
+    from podcast_tool import formats, pipeline, validate
     from podcast_tool.errors import PodcastToolError
 
 def one_input(data: bytes) -> None:
     try:
-        text, _ = sources.decode_text(data, Path("plan.md"))
+        text, _ = pipeline.decode_text(data, Path("plan.md"))
         episode, _ = formats.guess_format(text, Path("plan.md")).load(text, Path("plan.md"))
         validate.validate(episode, duration_ms=3_600_000)
     except PodcastToolError:

@@ -20,12 +20,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from replay import ReplayPlan, Span, in_breath, plan_replay, write_replay
 
-from podcast_tool import silence
 from podcast_tool.cli import main
 from podcast_tool.ffmpeg import ffmpeg_exe
 from podcast_tool.model import Chapter, Episode, Severity
-from podcast_tool.silence import Pause, PauseScan
-from podcast_tool.snapping import (
+from podcast_tool.snap import pauses as silence
+from podcast_tool.snap.pauses import Pause, PauseScan
+from podcast_tool.snap.placement import (
     DEFAULT_MIN_PAUSE_MS,
     LEAD_MS,
     MARGIN_MS,
@@ -437,7 +437,7 @@ FRENCH_OUTLINE = """Webinaire de test
 @pytest.mark.parametrize("newline", ["\n", "\r\n"])
 def test_snap_writes_the_corrected_outline_in_its_notation(
         replay: Callable[..., Replay], tmp_path: Path, newline: str) -> None:
-    from podcast_tool.outline import parse_outline, retime_outline
+    from podcast_tool.outline.parser import parse_outline, retime_outline
 
     plan, audio = replay(*MATRIX[1])
     outline = tmp_path / "deroule.md"
@@ -495,7 +495,7 @@ def test_tag_window_options_need_snap(tmp_path: Path) -> None:
 
 def test_command_defaults_are_the_snapping_defaults() -> None:
     from podcast_tool.cli.snap import command as snap_command
-    from podcast_tool.snapping import DEFAULT_WINDOW_MS
+    from podcast_tool.snap.placement import DEFAULT_WINDOW_MS
 
     defaults = {p.name: p.default for p in snap_command.params}
     assert defaults["window"] * 1000 == DEFAULT_WINDOW_MS

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from podcast_tool.timecodes import (
+from podcast_tool.outline.timecodes import (
     TimeValueError,
     format_clock,
     format_duration,

@@ -8,7 +8,7 @@ import pytest
 from conftest import SEED_OUTLINE
 
 from podcast_tool.model import Chapter, Episode, Severity
-from podcast_tool.outline import parse_outline
+from podcast_tool.outline.parser import parse_outline
 from podcast_tool.validate import ENDS_BEFORE_AUDIO_MS, MAX_CHAPTERS, SHORT_CHAPTER_MS, validate
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO

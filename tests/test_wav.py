@@ -12,7 +12,7 @@ from mutagen.wave import WAVE
 from test_vorbis import SEED_CHAPTERS, SHORT_CHAPTERS
 
 from podcast_tool import containers
-from podcast_tool.containers.wav import read_layout
+from podcast_tool.containers.id3.wav import read_layout
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError
 from podcast_tool.model import Episode, Severity
 

@@ -23,7 +23,7 @@ from podcast_tool.cli.common import (
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from podcast_tool.batch import BatchPlan, BatchReport, Job, RecordingResult, RunSettings
+    from podcast_tool.batch.report import BatchPlan, BatchReport, Job, RecordingResult, RunSettings
 
 STATUS_STYLE = {"tagged": "green", "unchanged": "dim", "would-tag": "cyan", "failed": "bold red"}
 
@@ -69,8 +69,8 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
     Recordings whose chapters already match their outline are skipped (--force rewrites them).
     Exit codes: 0 all tagged or unchanged, 1 a recording failed, 2 usage error.
     """
-    from podcast_tool.batch import RecordingOptions, RunSettings
-    from podcast_tool.batch_plan import parse_export, plan_folder, plan_manifest
+    from podcast_tool.batch.plan import parse_export, plan_folder, plan_manifest
+    from podcast_tool.batch.report import RecordingOptions, RunSettings
     from podcast_tool.formats import get_format
 
     if from_format:
@@ -84,7 +84,7 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
     settings = RunSettings(dry_run=dry_run, force=force)
     workers = jobs or default_jobs()
     if as_json:
-        from podcast_tool.batch_run import run_batch
+        from podcast_tool.batch.run import run_batch
 
         report = run_batch(plan, settings, workers=workers)
         print_json(report.to_dict())
@@ -107,7 +107,7 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
 
 def _run_with_lines(plan: BatchPlan, settings: RunSettings, workers: int) -> BatchReport:
     """Not a terminal (a log, a pipe, CI): one plain line per finished recording."""
-    from podcast_tool.batch_run import run_batch
+    from podcast_tool.batch.run import run_batch
 
     total, done = len(plan.jobs) + len(plan.rejected), 0
 
@@ -135,7 +135,7 @@ def _run_with_progress(plan: BatchPlan, settings: RunSettings, workers: int,
         TimeElapsedColumn,
     )
 
-    from podcast_tool.batch_run import run_batch
+    from podcast_tool.batch.run import run_batch
 
     overall = Progress(TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
                        TimeElapsedColumn(), console=console)

@@ -25,7 +25,7 @@ def command(outline: Path, audio: Path | None, strict: bool, as_json: bool,
             from_format: str | None) -> None:
     """Validate OUTLINE and print its chapters and diagnostics."""
     from podcast_tool.containers import audio_duration_ms
-    from podcast_tool.sources import load_chapters
+    from podcast_tool.pipeline import load_chapters
     from podcast_tool.validate import validate
 
     episode, diagnostics = load_chapters(outline, from_format)

@@ -14,7 +14,7 @@ from rich.markup import escape
 
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.model import Diagnostic, Severity
-from podcast_tool.outline_text import CONTROL_CHARACTERS
+from podcast_tool.outline.text import CONTROL_CHARACTERS
 
 F = TypeVar("F", bound=Callable[..., Any])
 

@@ -25,10 +25,10 @@ def command(outline: Path, output: Path | None, fresh: bool) -> None:
     """Synthesize a replay of the seed webinar, tag it from its outline, show the result."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from podcast_tool import containers, demo, tagging
+    from podcast_tool import containers, demo, pipeline
     from podcast_tool.model import effective_ends
-    from podcast_tool.sources import load_chapters
-    from podcast_tool.timecodes import format_duration
+    from podcast_tool.outline.timecodes import format_duration
+    from podcast_tool.pipeline import load_chapters
 
     console = stdout_console()
     output = output or Path("audio") / f"{outline.stem}.mp3"
@@ -48,8 +48,8 @@ def command(outline: Path, output: Path | None, fresh: bool) -> None:
                                    progress=lambda done, _total: progress.update(task, completed=done))
     else:
         console.print(f"using the existing {output} (--fresh to synthesize it again)")
-    result = tagging.prepare(output, outline)
-    tagging.write(result)
+    result = pipeline.prepare(output, outline)
+    pipeline.write(result)
     print_diagnostics(result.diagnostics, show_info=False)
     console.print(f"tagged {output} with {len(result.episode.chapters)} chapters from {outline}")
     console.print("read back from the file:")

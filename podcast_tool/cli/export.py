@@ -35,7 +35,7 @@ def command(source: Path, format_name: str | None, from_format: str | None, outp
     """Convert the chapters of SOURCE (outline, sidecar or tagged audio) to another format."""
     from podcast_tool import containers
     from podcast_tool.formats import ExportOptions, get_format
-    from podcast_tool.sources import load_chapters
+    from podcast_tool.pipeline import load_chapters
 
     target = get_format(format_name or _format_for(output))
     if from_format is not None:

@@ -18,7 +18,7 @@ from podcast_tool.cli.tables import chapter_table, episode_to_dict
 @handles_errors
 def command(source: Path, as_json: bool, from_format: str | None) -> None:
     """Show the chapters stored in SOURCE (an audio file, or any chapter file)."""
-    from podcast_tool.sources import load_chapters
+    from podcast_tool.pipeline import load_chapters
 
     episode, _ = load_chapters(source, from_format)
     if as_json:

@@ -13,7 +13,7 @@ from podcast_tool.errors import UsageError
 
 if TYPE_CHECKING:
     from podcast_tool.model import Diagnostic, Episode
-    from podcast_tool.snapping import SnapOptions, SnapReport
+    from podcast_tool.snap.placement import SnapOptions, SnapReport
 
 WINDOW_HELP = "Search this many seconds on each side of every written time."
 MIN_PAUSE_HELP = "Shortest silence, in seconds, that counts as a pause (breaths are shorter)."
@@ -23,7 +23,7 @@ CONFIDENCE_STYLE = {"high": "green", "medium": "yellow", "low": "red"}
 
 
 def snap_options(window: float | None, min_pause: float | None) -> SnapOptions:
-    from podcast_tool.snapping import DEFAULT_MIN_PAUSE_MS, DEFAULT_WINDOW_MS, SnapOptions
+    from podcast_tool.snap.placement import DEFAULT_MIN_PAUSE_MS, DEFAULT_WINDOW_MS, SnapOptions
 
     return SnapOptions(
         window_ms=DEFAULT_WINDOW_MS if window is None else round(window * 1000),
@@ -37,7 +37,7 @@ def _seconds(ms: int, signed: bool = False) -> str:
 
 def snap_table(report: SnapReport) -> Table:
     """Written time → snapped time, shift, pause length and confidence, one row per boundary."""
-    from podcast_tool.timecodes import format_clock
+    from podcast_tool.outline.timecodes import format_clock
 
     options = report.options
     table = Table(title=f"Snapping to pauses (±{options.window_ms / 1000:g} s, "
@@ -96,8 +96,8 @@ def command(audio: Path, outline: Path, from_format: str | None, window: float, 
     """
     from podcast_tool import containers
     from podcast_tool.errors import UnsupportedAudioError
-    from podcast_tool.snapping import snap_episode
-    from podcast_tool.sources import load_chapters
+    from podcast_tool.pipeline import load_chapters
+    from podcast_tool.snap.placement import snap_episode
 
     if output is not None and in_place:
         raise UsageError("use either -o FILE or --in-place, not both")
@@ -141,14 +141,14 @@ def write_corrected(outline: Path, target: Path, from_format: str | None, origin
                     snapped: Episode) -> list[Diagnostic]:
     """Write ``snapped``'s times to ``target`` in OUTLINE's own notation, encoding, newlines."""
     from podcast_tool.formats import ExportOptions
-    from podcast_tool.sources import decode_text, read_text, text_format
+    from podcast_tool.pipeline import decode_text, read_text, text_format
 
     raw = read_text(outline)  # again: the raw bytes tell the encoding, BOM and newlines to keep
     text, notes = decode_text(raw, outline)
     chapter_format = text_format(text, outline, from_format)
     diagnostics: list[Diagnostic] = []
     if chapter_format.name == "outline":
-        from podcast_tool.outline import retime_outline
+        from podcast_tool.outline.parser import retime_outline
 
         new_text = retime_outline(text, [(c.start_ms, c.end_ms) for c in snapped.chapters])
     else:

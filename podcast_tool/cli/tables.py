@@ -6,7 +6,7 @@ from rich.table import Table
 
 from podcast_tool.cli.common import shown
 from podcast_tool.model import Episode, effective_ends
-from podcast_tool.timecodes import format_clock, format_duration
+from podcast_tool.outline.timecodes import format_clock, format_duration
 
 
 def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:

@@ -34,13 +34,13 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
     if not snap and (window is not None or min_pause is not None):
         raise UsageError("--window and --min-pause only apply with --snap")
     options = snap_options(window, min_pause) if snap else None
-    from podcast_tool import tagging
+    from podcast_tool import pipeline
     from podcast_tool.containers import WriteOptions
     from podcast_tool.errors import ValidationFailed
 
     console = stdout_console()
     try:
-        result = tagging.prepare(audio, chapters, from_format=from_format, snap_options=options)
+        result = pipeline.prepare(audio, chapters, from_format=from_format, snap_options=options)
     except ValidationFailed as error:
         print_diagnostics(error.diagnostics)
         raise
@@ -57,7 +57,7 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
         stderr_console().print(f"{shown(str(target))}: another podcast-tool process is writing "
                                "this file; waiting for it to finish…")
 
-    tagging.write(result, WriteOptions(id3v2_version=int(id3v2_version), on_lock_wait=say_waiting))
+    pipeline.write(result, WriteOptions(id3v2_version=int(id3v2_version), on_lock_wait=say_waiting))
     print_diagnostics(result.diagnostics)
     console.print(chapter_table(result.episode, result.duration_ms))
     console.print(f"wrote {len(result.episode.chapters)} chapters to {shown(str(audio))}")

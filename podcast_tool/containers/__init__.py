@@ -1,6 +1,6 @@
 """Audio containers that carry chapters, behind one small interface.
 
-Each module (``id3``, ``mp4``, ``vorbis``…) defines a ``Container``; the
+Each module (``id3.mp3``, ``mp4.container``, ``vorbis``…) defines a ``Container``; the
 registry picks one by the file's *content* (magic bytes), the extension only
 breaking ties (a module may define ``CONTAINERS``, several related containers;
 a container with ``found_behind_id3 = True`` is also recognised behind a
@@ -65,7 +65,7 @@ class Container(Protocol):
 
 
 #: Modules defining ``CONTAINER`` (or ``CONTAINERS``, a tuple), in sniffing order.
-_MODULES = ("id3", "mp4", "vorbis", "wav")
+_MODULES = ("id3.mp3", "mp4.container", "vorbis", "id3.wav")
 
 
 def not_kept_note(chapters: list[Chapter], path: Path, *, code: str, holds: str,
@@ -97,12 +97,7 @@ def not_kept_note(chapters: list[Chapter], path: Path, *, code: str, holds: str,
 def all_containers() -> list[Container]:
     found: list[Container] = []
     for name in _MODULES:
-        try:
-            module = importlib.import_module(f"podcast_tool.containers.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"podcast_tool.containers.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"podcast_tool.containers.{name}")
         # A module serving several related containers (Ogg Vorbis, Opus, FLAC) lists them all.
         found.extend(getattr(module, "CONTAINERS", None) or (module.CONTAINER,))
     return found

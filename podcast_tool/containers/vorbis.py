@@ -50,7 +50,7 @@ from podcast_tool import safewrite
 from podcast_tool.containers import WriteOptions, WriteReport, not_kept_note
 from podcast_tool.errors import AudioFileError, ChapterFormatError
 from podcast_tool.model import Chapter, Episode
-from podcast_tool.timecodes import format_hms_ms
+from podcast_tool.outline.timecodes import format_hms_ms
 
 #: Three digits: CHAPTER000 … CHAPTER999.
 MAX_CHAPTERS = 1000

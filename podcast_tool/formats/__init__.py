@@ -74,13 +74,7 @@ _MODULES = (
 def all_formats() -> list[ChapterFormat]:
     found: list[ChapterFormat] = []
     for name in _MODULES:
-        try:
-            module = importlib.import_module(f"podcast_tool.formats.{name}")
-        except ModuleNotFoundError as error:
-            if error.name != f"podcast_tool.formats.{name}":
-                raise
-            continue
-        found.append(module.FORMAT)
+        found.append(importlib.import_module(f"podcast_tool.formats.{name}").FORMAT)
     return found
 
 

@@ -13,7 +13,7 @@ from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_text, export_chapters, parse_hms
 from podcast_tool.model import Chapter, Diagnostic, Episode
-from podcast_tool.timecodes import format_hms_ms
+from podcast_tool.outline.timecodes import format_hms_ms
 
 LINE_RE = re.compile(r"(\d+:\d\d:\d\d(?:[.,]\d+)?)(?:[ \t](.*))?")
 SNIFF_RE = re.compile(r"\d{2,}:\d\d:\d\d\.\d{3}(?: .*)?")

@@ -28,7 +28,7 @@ from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import export_chapters
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
-from podcast_tool.timecodes import format_time
+from podcast_tool.outline.timecodes import format_time
 
 RANGE_JOINERS = {"fr": " à ", "clock": " – "}
 #: Link and image targets the outline parser reads: no spaces, no parentheses.
@@ -62,13 +62,13 @@ class MarkdownFormat:
         return False  # any Markdown with times is an outline: the outline format reads it
 
     def load(self, text: str, source: Path | None = None) -> tuple[Episode, list[Diagnostic]]:
-        from podcast_tool.outline import parse_outline
+        from podcast_tool.outline.parser import parse_outline
 
         return parse_outline(text, source)
 
     def dump(self, episode: Episode, options: ExportOptions) -> tuple[str, list[Diagnostic]]:
-        from podcast_tool.outline import escape_note_line, parse_outline
-        from podcast_tool.outline_text import escape_markdown, french_date
+        from podcast_tool.outline.parser import escape_note_line, parse_outline
+        from podcast_tool.outline.text import escape_markdown, french_date
 
         notation = options.notation if options.notation in self.range_joiners else "clock"
         chapters = export_chapters(episode, options)

@@ -16,7 +16,7 @@ from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import character_name, export_chapters, fraction_ms, local_image_warnings
 from podcast_tool.model import Chapter, Diagnostic, Episode
-from podcast_tool.timecodes import format_hms_ms
+from podcast_tool.outline.timecodes import format_hms_ms
 
 NAMESPACE = "http://podlove.org/simple-chapters"
 #: Normal Play Time (RFC 2326): ``SS``, ``MM:SS``, ``HH:MM:SS``, each with optional ``.fff``.

@@ -24,7 +24,7 @@ from podcast_tool.formats.common import (
     required_ends,
 )
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
-from podcast_tool.timecodes import format_hms_ms
+from podcast_tool.outline.timecodes import format_hms_ms
 
 TIMESTAMP = r"(?:(\d{2,}):)?([0-5]\d):([0-5]\d)\.(\d{3})"
 TIMING_RE = re.compile(rf"\s*{TIMESTAMP}\s+-->\s+{TIMESTAMP}(?:\s+.*)?")

@@ -12,7 +12,7 @@ import struct
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from podcast_tool.containers.mp4_boxes import (
+from podcast_tool.containers.mp4.boxes import (
     Box,
     BoxError,
     TopBox,
@@ -21,7 +21,7 @@ from podcast_tool.containers.mp4_boxes import (
     read_box_bytes,
     scan_top_level,
 )
-from podcast_tool.containers.mp4_chapters import (
+from podcast_tool.containers.mp4.chapter_track import (
     chunk_offset_box,
     chunk_offsets,
     parse_chpl,

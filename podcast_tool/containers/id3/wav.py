@@ -32,8 +32,8 @@ from pathlib import Path
 from mutagen.id3 import ID3NoHeaderError
 
 from podcast_tool.containers import WriteOptions, WriteReport
-from podcast_tool.containers.id3 import PADDING, ChapterOrderedID3, Mp3Container
-from podcast_tool.containers.id3_guard import CostlyTagError, check_tag, claimed_size
+from podcast_tool.containers.id3.guard import CostlyTagError, check_tag, claimed_size
+from podcast_tool.containers.id3.mp3 import PADDING, ChapterOrderedID3, Mp3Container
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError, WriteError
 from podcast_tool.model import Diagnostic, Episode, Severity
 from podcast_tool.safewrite import copy_range, rewrite

@@ -1,12 +1,20 @@
-"""Load chapters from whatever the user names: an outline, a sidecar, or an audio file."""
+"""What every command calls: load chapters from any source, validate, snap, write.
+
+Chapters come from whatever the user names: an outline, a sidecar, or an audio file.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from podcast_tool.errors import OutlineError
-from podcast_tool.model import Diagnostic, Episode, Severity
+from podcast_tool import containers
+from podcast_tool.containers import WriteOptions
+from podcast_tool.errors import OutlineError, ValidationFailed
+from podcast_tool.images import load_chapter_images
+from podcast_tool.model import Diagnostic, Episode, Severity, has_errors
+from podcast_tool.validate import validate
 
 if TYPE_CHECKING:
     from podcast_tool.formats import ChapterFormat
@@ -56,7 +64,6 @@ def text_format(text: str, path: Path, from_format: str | None = None) -> Chapte
 def load_chapters(path: str | Path, from_format: str | None = None
                   ) -> tuple[Episode, list[Diagnostic]]:
     """Chapters from ``path``: an audio file's own, or a text file parsed by its format."""
-    from podcast_tool import containers
 
     path = Path(path)
     if from_format is None and (containers.is_audio(path)
@@ -69,3 +76,54 @@ def load_chapters(path: str | Path, from_format: str | None = None
     episode, more = text_format(text, path, from_format).load(text, path)
     episode.source = path
     return episode, diagnostics + more
+
+
+
+@dataclass
+class TagResult:
+    audio: Path
+    episode: Episode
+    duration_ms: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    written: bool = False
+    #: Snap report rows when snapping ran (see podcast_tool.snap.placement).
+    snap_report: Any = None
+
+
+def prepare(
+    audio: str | Path,
+    chapters_source: str | Path,
+    *,
+    from_format: str | None = None,
+    snap_options: Any = None,
+) -> TagResult:
+    """Load and validate chapters against the audio; snap them when asked. Writes nothing.
+
+    Raises ``ValidationFailed`` (carrying the diagnostics) when validation finds errors.
+    """
+    audio = Path(audio)
+    duration = containers.audio_duration_ms(audio)  # also rejects what is not audio, first
+    episode, diagnostics = load_chapters(chapters_source, from_format)
+    # Local chapter images (relative to the chapter file) are embedded; web ones stay references.
+    diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
+    episode.duration_ms = duration
+    diagnostics += validate(episode, duration_ms=duration)
+    result = TagResult(audio=audio, episode=episode, duration_ms=duration, diagnostics=diagnostics)
+    if has_errors(diagnostics):
+        errors = sum(d.severity is Severity.ERROR for d in diagnostics)
+        raise ValidationFailed(f"{errors} error(s) in the chapters; nothing was written",
+                               diagnostics=diagnostics, path=audio)
+    if snap_options is not None:
+        from podcast_tool.snap.placement import snap_episode
+
+        result.episode, snap_diagnostics, result.snap_report = snap_episode(
+            audio, episode, snap_options)
+        result.diagnostics += snap_diagnostics
+    return result
+
+
+def write(result: TagResult, options: WriteOptions | None = None) -> TagResult:
+    report = containers.write_chapters(result.audio, result.episode, options)
+    result.diagnostics += report.diagnostics
+    result.written = True
+    return result

@@ -11,7 +11,7 @@ import struct
 from dataclasses import dataclass
 from typing import BinaryIO
 
-from podcast_tool.containers.mp4_boxes import Box, BoxError, full_box_header, u32
+from podcast_tool.containers.mp4.boxes import Box, BoxError, full_box_header, u32
 
 #: chpl stores start times in 100-nanosecond units.
 CHPL_UNITS_PER_MS = 10_000

@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from podcast_tool.batch import (
+from podcast_tool.batch.report import (
     BatchPlan,
     BatchReport,
     ErrorInfo,
@@ -102,17 +102,17 @@ def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
 
 
 def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
-    from podcast_tool import containers, tagging
+    from podcast_tool import containers, pipeline
     from podcast_tool.containers import WriteOptions
     from podcast_tool.formats import ExportOptions, get_format
 
     before = file_signature(job.audio) if job.audio.exists() else None
     snap_options = None
     if job.options.snap:
-        from podcast_tool.snapping import SnapOptions
+        from podcast_tool.snap.placement import SnapOptions
 
         snap_options = SnapOptions()
-    prepared = tagging.prepare(job.audio, job.chapters, from_format=job.options.from_format,
+    prepared = pipeline.prepare(job.audio, job.chapters, from_format=job.options.from_format,
                                snap_options=snap_options)
     result.diagnostics = prepared.diagnostics
     episode, duration = prepared.episode, prepared.duration_ms
@@ -148,7 +148,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
         if before is not None and file_signature(job.audio) != before:
             raise WriteError("the file changed while the batch was working on it; nothing was "
                              "written", path=job.audio, hint="run the batch again")
-        tagging.write(prepared, WriteOptions(id3v2_version=job.options.id3v2_version,
+        pipeline.write(prepared, WriteOptions(id3v2_version=job.options.id3v2_version,
                                              lock_wait_seconds=settings.lock_wait_seconds))
     result.status = Status.TAGGED if must_tag else Status.UNCHANGED
     result.diagnostics = prepared.diagnostics + sidecar_diagnostics

@@ -2,7 +2,7 @@
 
 Outlines are written by ear, a few seconds off. For each boundary (a chapter start, or a
 written end that stands alone), we look for pauses in a window of ``±window`` around the
-written time (see ``podcast_tool.silence`` for what counts as a pause) and pick one.
+written time (see ``podcast_tool.snap.pauses`` for what counts as a pause) and pick one.
 
 Boundaries: every distinct written time among the chapter starts and written ends. A written
 end equal to a start is the same boundary and moves with it; an end that stands alone (the
@@ -49,8 +49,8 @@ from typing import TYPE_CHECKING
 
 from podcast_tool.errors import UsageError
 from podcast_tool.model import Diagnostic, Episode, Severity
-from podcast_tool.silence import FRAME_MS, Pause, PauseScan
-from podcast_tool.timecodes import format_clock
+from podcast_tool.outline.timecodes import format_clock
+from podcast_tool.snap.pauses import FRAME_MS, Pause, PauseScan
 
 if TYPE_CHECKING:
     import numpy as np
@@ -264,7 +264,7 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 def scan_boundaries(audio: Path, ranges: list[tuple[int, int]], min_pause_ms: int
                     ) -> list[PauseScan | None]:
     """Decode the merged ranges (in parallel, one ffmpeg each) and scan each boundary's range."""
-    from podcast_tool.silence import decode_window, find_pauses, frame_levels
+    from podcast_tool.snap.pauses import decode_window, find_pauses, frame_levels
 
     regions = _merge(ranges)
 

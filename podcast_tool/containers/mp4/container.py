@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from podcast_tool.containers import WriteOptions, WriteReport, not_kept_note
-from podcast_tool.containers.mp4_boxes import Box, BoxError, Relocation, TopBox
-from podcast_tool.containers.mp4_chapters import (
+from podcast_tool.containers.mp4.boxes import Box, BoxError, Relocation, TopBox
+from podcast_tool.containers.mp4.chapter_track import (
     CHPL_MAX_CHAPTERS,
     CHPL_MAX_TITLE_BYTES,
     ChapterTrack,
@@ -38,7 +38,7 @@ from podcast_tool.containers.mp4_chapters import (
     build_chpl,
     chunk_offset_box,
 )
-from podcast_tool.containers.mp4_movie import (
+from podcast_tool.containers.mp4.movie import (
     MEDIA_HANDLERS,
     UNDETERMINED_LANGUAGE,
     FragmentedMovieError,
@@ -49,8 +49,8 @@ from podcast_tool.containers.mp4_movie import (
 )
 from podcast_tool.errors import AudioFileError, ChapterFormatError, UnsupportedAudioError, WriteError
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
+from podcast_tool.outline.timecodes import format_clock
 from podcast_tool.safewrite import copy_range, rewrite
-from podcast_tool.timecodes import format_clock
 
 #: Top-level boxes a file may start with besides ftyp (old QuickTime files).
 OTHER_FIRST_BOXES = (b"moov", b"mdat", b"free", b"skip", b"wide")

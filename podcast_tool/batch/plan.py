@@ -20,7 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from podcast_tool.batch import (
+from podcast_tool.batch.report import (
     AUDIO_EXTENSIONS,
     OUTLINE_EXTENSIONS,
     BatchPlan,

@@ -31,7 +31,7 @@ from pathlib import Path
 
 from podcast_tool.errors import OutlineError
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
-from podcast_tool.outline_text import (
+from podcast_tool.outline.text import (
     CONTROL_CHARACTERS,
     document_title,
     extract_links,
@@ -41,7 +41,7 @@ from podcast_tool.outline_text import (
     remove_controls,
     split_title,
 )
-from podcast_tool.timecodes import TimeToken, TimeValueError, match_time, render_like
+from podcast_tool.outline.timecodes import TimeToken, TimeValueError, match_time, render_like
 
 #: An ambiguous ``1'30`` is read as 1 h 30 only if that is at most this long after the chapter
 #: before it (or after its own start, for an end)…

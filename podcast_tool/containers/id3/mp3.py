@@ -16,7 +16,7 @@ from mutagen.id3 import APIC, CHAP, CTOC, ID3, TIT2, TIT3, WXXX, CTOCFlags, ID3N
 from mutagen.id3._tags import save_frame  # mutagen has no public per-frame encoder
 
 from podcast_tool.containers import WriteOptions, WriteReport
-from podcast_tool.containers.id3_guard import CostlyTagError, check_tag
+from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.errors import AudioFileError
 from podcast_tool.model import Chapter, Episode, effective_ends
 from podcast_tool.safewrite import copy_range, rewrite

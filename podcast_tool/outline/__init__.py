@@ -1,0 +1,1 @@
+"""Reading human outlines: timecodes, inline Markdown, lines and documents."""
