@@ -1,6 +1,6 @@
 """Snapping the seed outline's boundaries in the seed webinar's full-length replay.
 
-The replay (2 h 34 min, MP3 64 kb/s) is synthesized by tests/replay.py with a true pause near
+The replay (2 h 34 min, MP3 64 kb/s) is synthesized by tests/snap/replay.py with a true pause near
 each boundary of the seed outline (9 chapter starts and 3 lone written ends), and cached in
 bench/out/. Compared:
 
@@ -22,11 +22,9 @@ from pathlib import Path
 
 from bench.common import OUT, best_of, report
 from podcast_tool.ffmpeg import ffmpeg_exe
+from tests.snap.replay import ReplayPlan, plan_replay, render_chunks, write_replay
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-
-from replay import ReplayPlan, plan_replay, render_chunks, write_replay  # noqa: E402
 
 SEED_OUTLINE = ROOT / "chapters" / "travail-pair-2020-12-18.md"
 #: The seed outline's last written end is 2'33''12; the recording runs a little past it.

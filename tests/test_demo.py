@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from click.testing import CliRunner
-from conftest import ffmpeg_chapters
 
 from podcast_tool import demo
 from podcast_tool.cli import main
 from podcast_tool.pipeline import load_chapters
 from podcast_tool.snap.placement import SnapOptions, snap_episode
+from tests.conftest import ffmpeg_chapters
 
 OUTLINE = """# Atelier "Recrutement" du 18 juin 2021
 

@@ -24,13 +24,13 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, decoded_md5, ffmpeg_chapters, file_md5
 
 from podcast_tool import containers, safewrite
 from podcast_tool.cli import main
 from podcast_tool.errors import LockedError, WriteError
 from podcast_tool.model import Chapter, Episode
 from podcast_tool.safewrite import copy_range, file_lock, rewrite
+from tests.conftest import ROOT, decoded_md5, ffmpeg_chapters, file_md5
 
 WRITE_PATHS = ("mp3", "ogg", "flac", "wav")  # ID3 assembly, mutagen on a copy (twice), RIFF rebuild
 

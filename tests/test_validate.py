@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import SEED_OUTLINE
 
 from podcast_tool.model import Chapter, Episode, Severity
 from podcast_tool.outline.parser import parse_outline
 from podcast_tool.validate import ENDS_BEFORE_AUDIO_MS, MAX_CHAPTERS, SHORT_CHAPTER_MS, validate
+from tests.conftest import SEED_OUTLINE
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
 

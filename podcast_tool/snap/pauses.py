@@ -9,7 +9,7 @@ before ``-i``) is exact for MP3, FLAC and Opus, but with AAC (M4A) it lands up t
 frame (23 ms) late and with Vorbis it is off now and then; so the input seek goes
 ``PREROLL_MS`` early and an output-side ``-ss`` trims to the exact time by timestamps. With
 this, window times are right to within a millisecond for MP3 (CBR and VBR), M4A, Ogg
-Vorbis, Opus and FLAC with the bundled ffmpeg (tests/test_snap.py holds them to 5 ms). An MP3
+Vorbis, Opus and FLAC with the bundled ffmpeg (tests/snap/test_snap.py holds them to 5 ms). An MP3
 without a Xing/LAME header keeps its encoder delay (about 25 ms), as it does in players.
 
 MP3 seeking: ffmpeg finds an exact position in an MP3 by reading the frame headers from the

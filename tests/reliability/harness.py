@@ -27,7 +27,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 #: What a hostile input may cost a podcast-tool process at most.
 MEMORY_BOUND_MB = 200
 #: A run that takes longer than this has hung (real runs here take well under a second).

@@ -1,6 +1,6 @@
 """Snapping outline times to real pauses: accuracy on synthetic replays, rules, CLI.
 
-The replays (tests/replay.py) know where every pause and breath lies, so each test checks the
+The replays (tests/snap/replay.py) know where every pause and breath lies, so each test checks the
 snapped times against the truth: inside the true pause, never in a breath.
 """
 
@@ -15,10 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
-from conftest import ffmpeg_chapters
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from replay import ReplayPlan, Span, in_breath, plan_replay, write_replay
 
 from podcast_tool.cli import main
 from podcast_tool.ffmpeg import ffmpeg_exe
@@ -35,6 +33,8 @@ from podcast_tool.snap.placement import (
     place_boundaries,
     snap_episode,
 )
+from tests.conftest import ffmpeg_chapters
+from tests.snap.replay import ReplayPlan, Span, in_breath, plan_replay, write_replay
 
 REPLAY_SECONDS = 150
 WRITTEN = [20_000, 50_000, 80_000, 110_000, 135_000]

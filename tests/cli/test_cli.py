@@ -7,9 +7,9 @@ import subprocess
 import sys
 
 from click.testing import CliRunner
-from conftest import ROOT, SEED_OUTLINE, ffmpeg_chapters
 
 from podcast_tool.cli import COMMANDS, main
+from tests.conftest import ROOT, SEED_OUTLINE, ffmpeg_chapters
 
 SEED_STARTS_S = [20, 420, 860, 3515, 3817, 4665, 5440, 8165, 8905]
 

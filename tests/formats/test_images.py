@@ -7,11 +7,11 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import run_ffmpeg
 
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.images import MAX_IMAGE_BYTES, load_chapter_images
 from podcast_tool.model import Chapter, Episode, Severity
+from tests.conftest import run_ffmpeg
 
 
 @pytest.fixture(scope="module")

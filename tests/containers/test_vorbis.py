@@ -6,7 +6,6 @@ import base64
 from pathlib import Path
 
 import pytest
-from conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg
 from mutagen.flac import FLAC, Picture
 from mutagen.id3 import ID3, TIT2
 from mutagen.oggopus import OggOpus
@@ -16,6 +15,7 @@ from podcast_tool import containers
 from podcast_tool.containers.vorbis import chapters_from_comments, parse_chapter_time
 from podcast_tool.errors import AudioFileError, ChapterFormatError
 from podcast_tool.model import Chapter, Episode, effective_ends
+from tests.conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg
 
 
 def ms(hours: int = 0, minutes: int = 0, seconds: int = 0) -> int:

@@ -6,15 +6,15 @@ import struct
 from pathlib import Path
 
 import pytest
-from conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg
 from mutagen.id3 import TPE1, CTOCFlags
 from mutagen.wave import WAVE
-from test_vorbis import SEED_CHAPTERS, SHORT_CHAPTERS
 
 from podcast_tool import containers
 from podcast_tool.containers.id3.wav import read_layout
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError
 from podcast_tool.model import Episode, Severity
+from tests.conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg
+from tests.containers.test_vorbis import SEED_CHAPTERS, SHORT_CHAPTERS
 
 
 def chunks(path: Path) -> list[tuple[bytes, bytes]]:

@@ -3,7 +3,7 @@
 The seed's chapters are built here from the table of its outline (not parsed), so these tests
 stand on their own. After a deliberate change of a format's output, regenerate the files with
 
-    PYTHONPATH=. python tests/test_formats_seed.py --regenerate
+    PYTHONPATH=. python tests/formats/test_seed.py --regenerate
 
 and review the diff of tests/golden/ before committing it.
 """
@@ -20,7 +20,7 @@ from podcast_tool.formats import ExportOptions, get_format
 from podcast_tool.formats.cue import frame_rounded
 from podcast_tool.model import Chapter, Episode, effective_ends
 
-GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN = Path(__file__).resolve().parent.parent / "golden"
 SEED_TITLE = 'Webinaire "Travail Pair : Passons à l\'action !"'
 SEED_AUDIO = "travail-pair-2020-12-18.mp3"
 #: (start ms, end ms or None, title, description) of the seed outline's nine chapters.
@@ -165,18 +165,16 @@ def test_only_its_own_format_recognises_a_golden_file(golden: Golden) -> None:
 
 
 def test_no_sidecar_format_claims_the_seed_outline() -> None:
-    from conftest import SEED_OUTLINE
-
     from podcast_tool.formats import all_formats
+    from tests.conftest import SEED_OUTLINE
 
     text = SEED_OUTLINE.read_text(encoding="utf-8")
     assert [f.name for f in all_formats() if f.name != "outline" and f.sniff(text)] == []
 
 
 def test_the_parsed_seed_outline_is_the_table() -> None:
-    from conftest import SEED_OUTLINE
-
     from podcast_tool.pipeline import load_chapters
+    from tests.conftest import SEED_OUTLINE
 
     episode, _ = load_chapters(SEED_OUTLINE)
     assert episode.title == SEED_TITLE

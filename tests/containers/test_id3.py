@@ -5,13 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import decoded_md5, ffmpeg_chapters, run_ffmpeg
 from mutagen.id3 import APIC, ID3, TIT2, TPE1, CTOCFlags
 
 from podcast_tool import containers
 from podcast_tool.containers import WriteOptions
 from podcast_tool.containers.id3.mp3 import tag_size
 from podcast_tool.model import Chapter, Episode
+from tests.conftest import decoded_md5, ffmpeg_chapters, run_ffmpeg
 
 #: ffmpeg shifts MP3 chapters by the encoder delay (about 25 ms).
 FFMPEG_MP3_SLACK_MS = 30

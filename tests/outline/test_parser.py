@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from conftest import SEED_OUTLINE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -17,6 +16,7 @@ from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.outline import FORMAT
 from podcast_tool.model import Chapter, Episode, Severity
 from podcast_tool.outline.parser import parse_outline, retime_outline
+from tests.conftest import SEED_OUTLINE
 
 S = 1_000
 M = 60_000

@@ -13,13 +13,13 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_formats_seed import expected_view, loaded_view, seed_episode
 
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions, all_formats, get_format
 from podcast_tool.formats.cue import typographic_quotes
 from podcast_tool.model import Chapter, Diagnostic, Episode
 from podcast_tool.pipeline import decode_text
+from tests.formats.test_seed import expected_view, loaded_view, seed_episode
 
 FORMATS = [f.name for f in all_formats() if f.name not in ("markdown", "outline")]
 #: Formats that keep the episode's own title.

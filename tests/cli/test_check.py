@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import SEED_OUTLINE
 
 from podcast_tool.cli import main
+from tests.conftest import SEED_OUTLINE
 
 
 def check(*args: str | Path) -> Result:

@@ -1,7 +1,7 @@
 """Hostile or broken audio, for every container: no crash, no hang, bounded memory, a clear error.
 
 Every file below goes through ``podcast-tool show``, ``strip`` and ``tag`` in a child
-process (``reliability_harness``): killed if it runs past the timeout, its peak
+process (``tests/reliability/harness.py``): killed if it runs past the timeout, its peak
 resident memory read from ``wait4``. What each run must do:
 
 - exit 0, or exit 1 with ``FILE: error: …`` naming the file (no traceback, nothing else);
@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from reliability_harness import MEMORY_BOUND_MB, CliServer, Outcome
 
 from podcast_tool import containers
 from podcast_tool.model import Chapter, Episode
+from tests.reliability.harness import MEMORY_BOUND_MB, CliServer, Outcome
 
 ERROR, EITHER = "error", "either"
 COMMANDS = ("show", "strip", "tag")

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 from click.testing import CliRunner
-from conftest import decoded_md5, ffmpeg_chapters, file_md5
-from test_vorbis import SEED_CHAPTERS, SHORT_CHAPTERS
 
 from podcast_tool import containers
 from podcast_tool.cli import main
 from podcast_tool.model import Chapter, Episode
+from tests.conftest import decoded_md5, ffmpeg_chapters, file_md5
+from tests.containers.test_vorbis import SEED_CHAPTERS, SHORT_CHAPTERS
 
 ALL = ("mp3", "ogg", "opus", "flac", "wav")
 SEED_TITLES = [chapter.title for chapter in SEED_CHAPTERS]

@@ -18,9 +18,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ffmpeg_chapters, file_md5
-from reliability_harness import CliServer, run_cli
-from test_reliability_faults import SLOW_CLI, leftovers, start, wait_for_temp
+
+from tests.conftest import ffmpeg_chapters, file_md5
+from tests.reliability.harness import CliServer, run_cli
+from tests.reliability.test_faults import SLOW_CLI, leftovers, start, wait_for_temp
 
 OUTLINE = "Épisode test\n\n- 0'00 Accueil\n- 0'04 Débat\n- 0'08 Questions\n"
 TITLES = ["Accueil", "Débat", "Questions"]

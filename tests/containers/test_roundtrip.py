@@ -11,9 +11,9 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import SEED_OUTLINE, ffmpeg_chapters, run_ffmpeg
 
 from podcast_tool import containers, pipeline
+from tests.conftest import SEED_OUTLINE, ffmpeg_chapters, run_ffmpeg
 
 SEED_STARTS_MS = [20000, 420000, 860000, 3515000, 3817000, 4665000, 5440000, 8165000, 8905000]
 SEED_SECONDS = 9195

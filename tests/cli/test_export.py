@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from test_formats_seed import GOLDEN, seed_episode
 
 from podcast_tool.cli import main
 from podcast_tool.containers import write_chapters
+from tests.formats.test_seed import GOLDEN, seed_episode
 
 
 def run(*args: str | Path) -> Result:

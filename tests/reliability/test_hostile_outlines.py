@@ -20,11 +20,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ffmpeg_chapters
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from mutagen.mp4 import MP4
-from reliability_harness import ROOT
 from rich.console import Console
 
 from bench.bench_parse import outline as long_outline
@@ -35,6 +33,8 @@ from podcast_tool.cli.tables import chapter_table
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.pipeline import decode_text, load_chapters
 from podcast_tool.validate import validate
+from tests.conftest import ffmpeg_chapters
+from tests.reliability.harness import ROOT
 
 FORMAT_NAMES = [chapter_format.name for chapter_format in formats.all_formats()]
 FUZZ_EXAMPLES = 300

@@ -18,7 +18,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import ROOT, ffmpeg_chapters, file_md5, run_ffmpeg
 from mutagen.id3 import ID3
 
 from podcast_tool import pipeline
@@ -31,6 +30,7 @@ from podcast_tool.errors import UsageError
 from podcast_tool.formats import get_format
 from podcast_tool.model import Chapter
 from podcast_tool.safewrite import file_lock
+from tests.conftest import ROOT, ffmpeg_chapters, file_md5, run_ffmpeg
 
 SECONDS = 3.0
 GOOD = ["ep01", "ep02", "ep03", "ep04", "ep05", "2021/ep06"]

@@ -8,14 +8,14 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ffmpeg_chapters, file_md5
 from mutagen.id3 import ID3, TIT2
-from test_vorbis import SHORT_CHAPTERS
 
 from podcast_tool import containers
 from podcast_tool.cli import main
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError
 from podcast_tool.model import Episode
+from tests.conftest import ffmpeg_chapters, file_md5
+from tests.containers.test_vorbis import SHORT_CHAPTERS
 
 MAGIC = {"ogg": b"OggS", "opus": b"OggS", "flac": b"fLaC", "wav": b"RIFF", "mp3": b"ID3"}
 

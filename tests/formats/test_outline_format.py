@@ -6,14 +6,14 @@ from __future__ import annotations
 import string
 
 import pytest
-from conftest import SEED_OUTLINE
 from hypothesis import given
 from hypothesis import strategies as st
-from test_formats_roundtrip import ANY_TITLE, FORMATS, PROPERTY_SETTINGS, expected_for, round_trip
-from test_formats_seed import GOLDENS, expected_view, loaded_view, render, seed_episode
 
 from podcast_tool.formats import ExportOptions, get_format
 from podcast_tool.model import Chapter, Episode
+from tests.conftest import SEED_OUTLINE
+from tests.formats.test_roundtrip import ANY_TITLE, FORMATS, PROPERTY_SETTINGS, expected_for, round_trip
+from tests.formats.test_seed import GOLDENS, expected_view, loaded_view, render, seed_episode
 
 MARKDOWN_GOLDENS = [golden for golden in GOLDENS if golden.format_name == "markdown"]
 SEED_DURATION = 9_250_000

@@ -6,10 +6,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import ffmpeg_chapters, run_ffmpeg
 
 from podcast_tool.formats import ExportOptions, get_format
 from podcast_tool.model import Chapter, Episode
+from tests.conftest import ffmpeg_chapters, run_ffmpeg
 
 EPISODE = Episode(
     chapters=[

@@ -28,10 +28,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from reliability_harness import ROOT, run_cli
-from test_safewrite import read_only
 
 from podcast_tool import safewrite
+from tests.reliability.harness import ROOT, run_cli
+from tests.test_safewrite import read_only
 
 CONTAINERS = ("mp3", "m4a", "flac")
 #: Kills at a random moment of the whole run, and kills at a random moment of the write itself.

@@ -12,7 +12,6 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg, synthesize
 from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 
 from podcast_tool import containers
@@ -21,6 +20,7 @@ from podcast_tool.containers.mp4.boxes import Box, Relocation
 from podcast_tool.containers.mp4.container import CONTAINER, _OffsetTable
 from podcast_tool.errors import AudioFileError, ChapterFormatError, WriteError
 from podcast_tool.model import Chapter, Episode, Severity
+from tests.conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg, synthesize
 
 #: The seed outline's first chapters, squeezed into a 12-second file.
 SEED_LIKE = [
@@ -408,7 +408,7 @@ containers.write_chapters(Path(sys.argv[1]), Episode(chapters=[Chapter(0, "a"), 
 def test_killed_write_leaves_the_original(copy_of: Callable[[str], Path]) -> None:
     path = copy_of("faststart")
     before = file_md5(path)
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     writer = subprocess.Popen([sys.executable, "-c", KILLED_WRITER, str(path)], cwd=root,
                               env={**os.environ, "PYTHONPATH": str(root)}, stdout=subprocess.PIPE)
     try:
