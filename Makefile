@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean browser
 
 $(VENV): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -14,9 +14,13 @@ $(VENV): pyproject.toml
 demo: $(VENV)
 	$(BIN)/podcast-tool demo
 
-test: $(VENV)
+test: $(VENV) browser
 	$(BIN)/ruff check podcast_tool tests bench cli.py
 	$(BIN)/python -m pytest -q
+
+# The browser tests drive the system's Chromium (installed here where root and apt allow).
+browser:
+	@scripts/ensure-chromium
 
 lint: $(VENV)
 	$(BIN)/ruff check podcast_tool tests bench cli.py

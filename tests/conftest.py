@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from podcast_tool.ffmpeg import ffmpeg_exe
+from tests.browser import browser, page  # noqa: F401 - fixtures for the browser tests
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_OUTLINE = ROOT / "chapters" / "travail-pair-2020-12-18.md"
