@@ -103,11 +103,12 @@ def prepare(
     """
     audio = Path(audio)
     duration = containers.audio_duration_ms(audio)  # also rejects what is not audio, first
+    capabilities = containers.detect(audio).capabilities
     episode, diagnostics = load_chapters(chapters_source, from_format)
     # Local chapter images (relative to the chapter file) are embedded; web ones stay references.
     diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
     episode.duration_ms = duration
-    diagnostics += validate(episode, duration_ms=duration)
+    diagnostics += validate(episode, duration_ms=duration, capabilities=capabilities)
     result = TagResult(audio=audio, episode=episode, duration_ms=duration, diagnostics=diagnostics)
     if has_errors(diagnostics):
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)

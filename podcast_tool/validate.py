@@ -13,17 +13,19 @@ infos     duplicate-title, short-gap
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.outline.timecodes import format_clock, format_duration, format_fr
+
+if TYPE_CHECKING:
+    from podcast_tool.containers import Capabilities
 
 #: Shorter chapters are hard to hit in a player's chapter list or scrub bar (YouTube requires 10 s).
 SHORT_CHAPTER_MS = 10_000
 #: A minute of thanks, music or silence after the last chapter is normal; more usually means the
 #: outline stops early or the recording is not the one the outline describes.
 ENDS_BEFORE_AUDIO_MS = 60_000
-#: ID3's CTOC and MP4's chpl count their entries in one byte.
-MAX_CHAPTERS = 255
 #: A replay's first chapter an hour or more in is almost always an agenda's time of day
 #: ("9h30 Accueil"), which would put every chapter hours past the end of the recording.
 TIME_OF_DAY_MS = 3_600_000
@@ -58,9 +60,13 @@ def _name(chapter: Chapter) -> str:
     return f"« {title} »" if title else "the untitled chapter"
 
 
-def validate(episode: Episode, *, duration_ms: int | None = None,
-             gap_warning_ms: int = 30_000) -> list[Diagnostic]:
-    """Diagnostics for ``episode``'s chapters (against the audio's duration when known)."""
+def validate(episode: Episode, *, duration_ms: int | None = None, gap_warning_ms: int = 30_000,
+             capabilities: Capabilities | None = None) -> list[Diagnostic]:
+    """Diagnostics for ``episode``'s chapters (against the audio's duration when known).
+
+    ``capabilities`` are those of the audio file the chapters go into; without one, the
+    chapters are checked against every container's limits.
+    """
     check = _Checker(episode)
     chapters = episode.chapters
     duration = duration_ms if duration_ms is not None else episode.duration_ms
@@ -68,10 +74,7 @@ def validate(episode: Episode, *, duration_ms: int | None = None,
         check.add(Severity.ERROR, "no-chapters", None, "no chapter found: no line starts with a time",
                   "start each chapter's line with its time, e.g. 0'20 Accueil or 00:20 Accueil")
         return check.found
-    if len(chapters) > MAX_CHAPTERS:
-        check.add(Severity.WARNING, "too-many-chapters", chapters[MAX_CHAPTERS],
-                  f"{len(chapters)} chapters: MP3 and M4A chapter lists hold at most {MAX_CHAPTERS}",
-                  "merge some chapters; players may drop the ones after the 255th")
+    _check_count(check, chapters, capabilities)
     if chapters[0].start_ms >= TIME_OF_DAY_MS:
         check.add(Severity.WARNING, "time-of-day", chapters[0],
                   f"the first chapter starts {format_duration(chapters[0].start_ms)} into the "
@@ -109,6 +112,33 @@ def validate(episode: Episode, *, duration_ms: int | None = None,
                   f"{check.time(duration)}: {format_duration(duration - last_end)} are in no chapter",
                   "is this the right recording? If so, end the last chapter later or add a chapter")
     return sorted(check.found, key=lambda d: d.line or 0)
+
+
+def chapter_limit(capabilities: Capabilities | None = None) -> tuple[int, str] | None:
+    """The most chapters to write, and the containers that limit it ("MP3, M4A/M4B and WAV")."""
+    if capabilities is not None:
+        limit = capabilities.max_chapters
+        return None if limit is None else (limit, capabilities.label)
+    from podcast_tool.containers import tightest_chapter_limit
+
+    tightest = tightest_chapter_limit()
+    if tightest is None:
+        return None
+    limit, limited = tightest
+    labels = list(dict.fromkeys(container.capabilities.label for container in limited))
+    named = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return limit, named
+
+
+def _check_count(check: _Checker, chapters: list[Chapter],
+                 capabilities: Capabilities | None) -> None:
+    found = chapter_limit(capabilities)
+    if found is None or len(chapters) <= found[0]:
+        return
+    limit, named = found
+    check.add(Severity.WARNING, "too-many-chapters", chapters[limit],
+              f"{len(chapters)} chapters: {named} chapter lists hold at most {limit}",
+              f"merge some chapters; players may drop the ones after the {limit}th")
 
 
 def _check_chapter(check: _Checker, chapter: Chapter, previous: Chapter | None,

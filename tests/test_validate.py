@@ -8,7 +8,7 @@ import pytest
 
 from podcast_tool.model import Chapter, Episode, Severity
 from podcast_tool.outline.parser import parse_outline
-from podcast_tool.validate import ENDS_BEFORE_AUDIO_MS, MAX_CHAPTERS, SHORT_CHAPTER_MS, validate
+from podcast_tool.validate import ENDS_BEFORE_AUDIO_MS, SHORT_CHAPTER_MS, chapter_limit, validate
 from tests.conftest import SEED_OUTLINE
 
 ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
@@ -116,9 +116,22 @@ def test_ends_before_audio() -> None:
 
 
 def test_too_many_chapters() -> None:
-    text = "".join(f"{minute}:00 Chapitre {minute}\n" for minute in range(MAX_CHAPTERS + 1))
-    assert found(text) == [(WARNING, "too-many-chapters", MAX_CHAPTERS + 1)]
+    # Without an audio file, the tightest limit of any container applies: ID3's CTOC and MP4's
+    # chpl count their entries in one byte.
+    assert chapter_limit() == (255, "MP3, M4A/M4B and WAV")
+    text = "".join(f"{minute}:00 Chapitre {minute}\n" for minute in range(256))
+    assert found(text) == [(WARNING, "too-many-chapters", 256)]
     assert found(text.rsplit("\n", 2)[0] + "\n") == []
+
+
+def test_too_many_chapters_for_the_container_written() -> None:
+    from podcast_tool.containers.vorbis import OGG_VORBIS
+
+    episode = Episode([Chapter(minute * 60_000, f"Chapitre {minute}") for minute in range(1001)])
+    capabilities = OGG_VORBIS.capabilities
+    assert [d.code for d in validate(episode, capabilities=capabilities)] == ["too-many-chapters"]
+    episode.chapters = episode.chapters[:1000]
+    assert validate(episode, capabilities=capabilities) == []
 
 
 def test_duplicate_titles_ignore_case_and_spacing() -> None:

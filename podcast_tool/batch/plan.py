@@ -21,7 +21,6 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from podcast_tool.batch.report import (
-    AUDIO_EXTENSIONS,
     OUTLINE_EXTENSIONS,
     BatchPlan,
     ErrorInfo,
@@ -95,7 +94,9 @@ def plan_folder(root: Path, options: RecordingOptions, *, allow_outside: bool = 
         raise UsageError("no audio/ or chapters/ folder here", path=root,
                          hint="put recordings in audio/ and their outlines in chapters/ "
                               "(same name), or list them in a manifest (--manifest)")
-    audio_files = _scan(audio_dir, AUDIO_EXTENSIONS)
+    from podcast_tool.containers import episode_extensions
+
+    audio_files = _scan(audio_dir, frozenset(episode_extensions()))
     chapter_files = _scan(chapters_dir, chapter_extensions())
     plan = BatchPlan(root=root)
     for key in sorted(audio_files.keys() | chapter_files.keys()):

@@ -15,8 +15,6 @@ from pathlib import Path
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.model import Diagnostic, Severity
 
-#: Audio files a folder batch picks up in ``audio/``.
-AUDIO_EXTENSIONS = (".mp3", ".m4a", ".m4b", ".ogg", ".opus", ".flac")
 #: Outline extensions, besides those of the chapter formats' registry.
 OUTLINE_EXTENSIONS = (".md", ".markdown", ".txt")
 #: Seconds a batch waits for another process writing the same file before giving up on it.

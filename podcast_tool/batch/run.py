@@ -34,6 +34,7 @@ from podcast_tool.batch.report import (
     SidecarState,
     Status,
 )
+from podcast_tool.containers import Capabilities
 from podcast_tool.errors import LockedError, PodcastToolError, ValidationFailed, WriteError
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
 from podcast_tool.safewrite import file_signature, write_file
@@ -50,20 +51,19 @@ def chapter_rows(chapters: list[Chapter], duration_ms: int) -> list[Row]:
     return [(c.start_ms, end, c.title) for c, end in zip(chapters, ends, strict=True)]
 
 
-def comparable_rows(stored: list[Chapter], wanted: list[Chapter], duration_ms: int
-                    ) -> tuple[list[Row], list[Row]]:
-    """Rows of the file's chapters and of the outline's, as the file could hold them.
+def comparable_rows(stored: list[Chapter], wanted: list[Chapter], duration_ms: int,
+                    capabilities: Capabilities) -> tuple[list[Row], list[Row]]:
+    """Rows of the file's chapters and of the outline's, as the file's container can hold them.
 
-    Some containers keep no end times (Vorbis comments, MP4's chpl): when the
-    file holds none, written ends could never be stored, so they are left out
-    of the comparison rather than making every run rewrite the file. A
-    QuickTime chapter track starts at 0, so an untitled chapter at 0 before a
-    later first chapter is the container's filler, not a difference.
+    A container that keeps no end times (Vorbis comments, MP4) could never store the
+    written ends, so they are left out of the comparison rather than making every run
+    rewrite the file. A container whose chapter list starts at 0 pads a later first
+    chapter with an untitled one: that filler is the container's, not a difference.
     """
-    if stored and wanted and wanted[0].start_ms > 0 and stored[0].start_ms == 0 \
-            and not stored[0].title:
+    if capabilities.pads_start and stored and wanted and wanted[0].start_ms > 0 \
+            and stored[0].start_ms == 0 and not stored[0].title:
         stored = stored[1:]
-    if stored and all(chapter.end_ms is None for chapter in stored):
+    if "end" not in capabilities.keeps:
         wanted = [chapter.with_times(chapter.start_ms, None) for chapter in wanted]
     return chapter_rows(stored, duration_ms), chapter_rows(wanted, duration_ms)
 
@@ -119,7 +119,8 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     result.chapter_count = len(episode.chapters)
     existing = containers.read_chapters(job.audio)
     result.previous_count = len(existing.chapters)
-    old_rows, new_rows = comparable_rows(existing.chapters, episode.chapters, duration)
+    old_rows, new_rows = comparable_rows(existing.chapters, episode.chapters, duration,
+                                         containers.detect(job.audio).capabilities)
     result.change = describe_change(old_rows, new_rows)
     must_tag = settings.force or old_rows != new_rows
     if must_tag and old_rows == new_rows:

@@ -24,13 +24,14 @@ from podcast_tool.model import Severity
 def command(outline: Path, audio: Path | None, strict: bool, as_json: bool,
             from_format: str | None) -> None:
     """Validate OUTLINE and print its chapters and diagnostics."""
-    from podcast_tool.containers import audio_duration_ms
+    from podcast_tool.containers import audio_duration_ms, detect
     from podcast_tool.pipeline import load_chapters
     from podcast_tool.validate import validate
 
     episode, diagnostics = load_chapters(outline, from_format)
     duration = audio_duration_ms(audio) if audio else None
-    diagnostics += validate(episode, duration_ms=duration)
+    capabilities = detect(audio).capabilities if audio else None
+    diagnostics += validate(episode, duration_ms=duration, capabilities=capabilities)
     # Reading and validation notes interleaved in line order, as a compiler lists them.
     diagnostics.sort(key=lambda d: d.line or 0)
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}

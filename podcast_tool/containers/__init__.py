@@ -4,7 +4,10 @@ Each module (``id3.mp3``, ``mp4.container``, ``vorbis``…) defines a ``Containe
 registry picks one by the file's *content* (magic bytes), the extension only
 breaking ties (a module may define ``CONTAINERS``, several related containers;
 a container with ``found_behind_id3 = True`` is also recognised behind a
-leading ID3v2 tag, as FLAC sometimes is). Every public function here is the
+leading ID3v2 tag, as FLAC sometimes is). Each container declares what it can
+hold (``Capabilities``: extensions, what its chapters keep, its limits); batch,
+validation and the messages read these declarations rather than lists of their
+own. Every public function here is the
 single error boundary around mutagen and our own parsers: whatever goes wrong
 inside comes out as an ``AudioFileError`` naming the file.
 """
@@ -23,6 +26,50 @@ from podcast_tool.safewrite import file_lock
 
 #: How many bytes the registry reads to recognise a file.
 SNIFF_BYTES = 64
+
+#: What a container's chapters may keep besides their start and title (``Capabilities.keeps``):
+#: written end times, time in no chapter between two, descriptions, links, images.
+FEATURES = ("end", "gap", "description", "url", "image")
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a container can hold: read by the registry, validation, batch and player checks."""
+
+    #: Name in messages that list what podcast-tool can chapter ("MP3", "M4A/M4B").
+    label: str
+    #: Extensions (lower case, with dot) of the files this container recognises, usual one first.
+    extensions: tuple[str, ...]
+    #: Of ``extensions``, those of files published as episodes: what a folder batch picks up
+    #: (a WAV master or an MP4 video is tagged when named, never swept up with the episodes).
+    episode_extensions: tuple[str, ...]
+    #: Subset of ``FEATURES`` the chapters keep.
+    keeps: frozenset[str]
+    #: The most chapters every reader of the container gets (None: no limit).
+    max_chapters: int | None = None
+    #: Longest title, in UTF-8 bytes, every reader gets whole (None: no limit).
+    max_title_bytes: int | None = None
+    #: Latest start the container can store (None: no limit).
+    max_start_ms: int | None = None
+    #: The chapter list always starts at 0: an untitled chapter fills the time before a later
+    #: first chapter (a QuickTime chapter track).
+    pads_start: bool = False
+
+    def lost(self, chapters: list[Chapter]) -> list[str]:
+        """What ``chapters`` carry that this container cannot keep, as ``FEATURES`` names."""
+        ordered = sorted(chapters, key=lambda c: c.start_ms)
+        next_starts = [c.start_ms for c in ordered[1:]] + [None]
+        ends = [c.end_ms for c in ordered]
+        carried = {
+            "description": any(c.description for c in ordered),
+            "url": any(c.url for c in ordered),
+            "image": any(c.image or c.image_data for c in ordered),
+            "end": any(end is not None and nxt is not None and end != nxt
+                       for end, nxt in zip(ends, next_starts, strict=True)),
+        }
+        carried["gap"] = any(end is not None and nxt is not None and end < nxt
+                             for end, nxt in zip(ends, next_starts, strict=True))
+        return [feature for feature in FEATURES if carried[feature] and feature not in self.keeps]
 
 
 @dataclass
@@ -45,8 +92,8 @@ class WriteReport:
 class Container(Protocol):
     #: Short name shown to users ("mp3", "mp4", "ogg", "flac").
     name: str
-    #: Extensions this container usually has (lower case, with dot).
-    extensions: tuple[str, ...]
+    #: What the container can hold.
+    capabilities: Capabilities
 
     def sniff(self, head: bytes) -> bool:
         """True if the first bytes of a file are this container's."""
@@ -68,25 +115,20 @@ class Container(Protocol):
 _MODULES = ("id3.mp3", "mp4.container", "vorbis", "id3.wav")
 
 
-def not_kept_note(chapters: list[Chapter], path: Path, *, code: str, holds: str,
-                  keeps_url: bool) -> list[Diagnostic]:
+#: How a note names each lost feature (a gap is lost with the end times that make it).
+_LOST_TEXT = {"description": "descriptions", "url": "links", "image": "images",
+              "end": "end times (a chapter now runs to the next one)"}
+
+
+def not_kept_note(chapters: list[Chapter], path: Path, capabilities: Capabilities, *, code: str,
+                  holds: str) -> list[Diagnostic]:
     """An info note naming what the chapters carry that a container's chapters cannot hold.
 
     ``holds`` says what they do hold ("Vorbis chapter comments hold start, title and URL").
     Nothing is lost silently; MP3 (ID3) keeps it all, so the hint points there.
     """
-    ordered = sorted(chapters, key=lambda c: c.start_ms)
-    lost = []
-    if any(c.description for c in ordered):
-        lost.append("descriptions")
-    if not keeps_url and any(c.url for c in ordered):
-        lost.append("links")
-    if any(c.image or c.image_data for c in ordered):
-        lost.append("images")
-    next_starts = [c.start_ms for c in ordered[1:]] + [None]
-    if any(c.end_ms is not None and nxt is not None and c.end_ms != nxt
-           for c, nxt in zip(ordered, next_starts, strict=True)):
-        lost.append("end times (a chapter now runs to the next one)")
+    lost = [_LOST_TEXT[feature] for feature in ("description", "url", "image", "end")
+            if feature in capabilities.lost(chapters)]
     if not lost:
         return []
     return [Diagnostic(Severity.INFO, code, f"{holds} only; not written: " + ", ".join(lost),
@@ -131,14 +173,26 @@ def detect(path: str | Path) -> Container:
     matches = [c for c in all_containers() if c.sniff(head)]
     if not matches:
         raise UnsupportedAudioError(
-            "not an audio file podcast-tool can chapter (MP3, M4A/M4B, Ogg Vorbis, Opus, FLAC, WAV)",
-            path=path,
-        )
+            f"not an audio file podcast-tool can chapter ({supported_types()})", path=path)
     suffix = path.suffix.lower()
     for container in matches:
-        if suffix in container.extensions:
+        if suffix in container.capabilities.extensions:
             return container
     return matches[0]
+
+
+def supported_types() -> str:
+    """The kinds of audio file podcast-tool chapters, for messages: "MP3, M4A/M4B, …"."""
+    return ", ".join(dict.fromkeys(c.capabilities.label for c in all_containers()))
+
+
+def tightest_chapter_limit() -> tuple[int, list[Container]] | None:
+    """The smallest ``max_chapters`` of any container, and the containers it applies to."""
+    limited = [c for c in all_containers() if c.capabilities.max_chapters is not None]
+    if not limited:
+        return None
+    limit = min(c.capabilities.max_chapters or 0 for c in limited)
+    return limit, [c for c in limited if c.capabilities.max_chapters == limit]
 
 
 def _head_behind_id3(handle: BinaryIO, head: bytes) -> bytes:
@@ -205,7 +259,13 @@ def audio_duration_ms(path: str | Path) -> int:
 
 def audio_extensions() -> set[str]:
     """Every extension some container claims (``.mp3``, ``.m4b``…)."""
-    return {ext for container in all_containers() for ext in container.extensions}
+    return {ext for container in all_containers() for ext in container.capabilities.extensions}
+
+
+def episode_extensions() -> tuple[str, ...]:
+    """Extensions of the files published as episodes (what a folder batch picks up)."""
+    found = (ext for c in all_containers() for ext in c.capabilities.episode_extensions)
+    return tuple(dict.fromkeys(found))
 
 
 def is_audio(path: str | Path) -> bool:

@@ -47,7 +47,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from podcast_tool import safewrite
-from podcast_tool.containers import WriteOptions, WriteReport, not_kept_note
+from podcast_tool.containers import Capabilities, WriteOptions, WriteReport, not_kept_note
 from podcast_tool.errors import AudioFileError, ChapterFormatError
 from podcast_tool.model import Chapter, Episode
 from podcast_tool.outline.timecodes import format_hms_ms
@@ -139,11 +139,14 @@ class VorbisCommentContainer:
     """One of Ogg Vorbis, Ogg Opus, FLAC: the same comments, a different mutagen class."""
 
     def __init__(self, name: str, label: str, extensions: tuple[str, ...], file_type: type[FileType],
-                 sniff: Callable[[bytes], bool], *, found_behind_id3: bool = False) -> None:
+                 sniff: Callable[[bytes], bool], *, episode_extensions: tuple[str, ...],
+                 listed_as: str | None = None, found_behind_id3: bool = False) -> None:
         self.name = name
         #: Human name for messages.
         self.label = label
-        self.extensions = extensions
+        self.capabilities = Capabilities(
+            label=listed_as or label, extensions=extensions, episode_extensions=episode_extensions,
+            keeps=frozenset({"url"}), max_chapters=MAX_CHAPTERS, max_start_ms=MAX_START_MS)
         self.file_type = file_type
         self._sniff = sniff
         #: The registry also looks for this container behind a leading ID3v2 tag.
@@ -180,8 +183,8 @@ class VorbisCommentContainer:
 
         self._edit(path, replace_chapters)
         return WriteReport(diagnostics=not_kept_note(
-            episode.chapters, path, code="vorbis-not-kept",
-            holds="Vorbis chapter comments hold start, title and URL", keeps_url=True))
+            episode.chapters, path, self.capabilities, code="vorbis-not-kept",
+            holds="Vorbis chapter comments hold start, title and URL"))
 
     def strip(self, path: Path) -> int:
         audio = self._open(path, path)
@@ -225,11 +228,13 @@ def _save_surfacing_os_errors(audio: FileType, temp: BinaryIO) -> None:
 
 OGG_VORBIS = VorbisCommentContainer(
     "ogg", "Ogg Vorbis", (".ogg", ".oga"), OggVorbis,
-    lambda head: ogg_first_packet(head).startswith(b"\x01vorbis"))
+    lambda head: ogg_first_packet(head).startswith(b"\x01vorbis"), episode_extensions=(".ogg",))
 OGG_OPUS = VorbisCommentContainer(
     "opus", "Ogg Opus", (".opus", ".ogg", ".oga"), OggOpus,
-    lambda head: ogg_first_packet(head).startswith(b"OpusHead"))
+    lambda head: ogg_first_packet(head).startswith(b"OpusHead"),
+    episode_extensions=(".opus", ".ogg"), listed_as="Opus")
 FLAC_STREAM = VorbisCommentContainer(
-    "flac", "FLAC", (".flac",), FLAC, lambda head: head.startswith(b"fLaC"), found_behind_id3=True)
+    "flac", "FLAC", (".flac",), FLAC, lambda head: head.startswith(b"fLaC"),
+    episode_extensions=(".flac",), found_behind_id3=True)
 
 CONTAINERS = (OGG_VORBIS, OGG_OPUS, FLAC_STREAM)

@@ -25,7 +25,9 @@ from podcast_tool.batch.plan import parse_export, plan_folder
 from podcast_tool.batch.report import RecordingOptions, RunSettings, Status
 from podcast_tool.batch.run import comparable_rows, run_batch
 from podcast_tool.cli import main
+from podcast_tool.containers.id3.mp3 import CONTAINER as MP3
 from podcast_tool.containers.id3.mp3 import tag_size
+from podcast_tool.containers.mp4.container import CONTAINER as MP4
 from podcast_tool.errors import UsageError
 from podcast_tool.formats import get_format
 from podcast_tool.model import Chapter
@@ -506,13 +508,19 @@ def test_comparison_ignores_what_a_container_cannot_store() -> None:
     wanted = [Chapter(1000, "Accueil", end_ms=1500), Chapter(2000, "Débat")]
     # A container without end times, and a QuickTime-style untitled filler at 0.
     stored = [Chapter(0, ""), Chapter(1000, "Accueil"), Chapter(2000, "Débat")]
-    old, new = comparable_rows(stored, wanted, 3000)
+    old, new = comparable_rows(stored, wanted, 3000, MP4.capabilities)
     assert old == new == [(1000, 2000, "Accueil"), (2000, 3000, "Débat")]
     # A container that keeps ends: the written end must match.
     stored_with_ends = [Chapter(1000, "Accueil", end_ms=2000), Chapter(2000, "Débat", end_ms=3000)]
-    old, new = comparable_rows(stored_with_ends, wanted, 3000)
+    old, new = comparable_rows(stored_with_ends, wanted, 3000, MP3.capabilities)
     assert old != new
-    old, new = comparable_rows(stored[1:], [Chapter(1000, "Accueil"), Chapter(2000, "Débat !")], 3000)
+    # ... and an untitled chapter at 0 is a real chapter there, not a filler.
+    old, new = comparable_rows([Chapter(0, "", end_ms=1000), *stored_with_ends],
+                               [c.with_times(c.start_ms, None) for c in stored_with_ends], 3000,
+                               MP3.capabilities)
+    assert old != new
+    old, new = comparable_rows(stored[1:], [Chapter(1000, "Accueil"), Chapter(2000, "Débat !")], 3000,
+                               MP4.capabilities)
     assert old != new
 
 

@@ -13,7 +13,7 @@ from mutagen.id3 import ID3, TIT2
 from podcast_tool import containers
 from podcast_tool.cli import main
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError
-from podcast_tool.model import Episode
+from podcast_tool.model import Chapter, Episode
 from tests.conftest import ffmpeg_chapters, file_md5
 from tests.containers.test_vorbis import SHORT_CHAPTERS
 
@@ -168,3 +168,24 @@ def test_show_on_damaged_audio_reports_the_audio_error(tmp_path):
     result = CliRunner().invoke(main, ["show", str(broken)])
     assert result.exit_code == 1
     assert f"{broken}: error: not an audio file podcast-tool can chapter" in result.output
+
+
+def test_what_containers_declare_drives_messages_and_batch() -> None:
+    assert containers.supported_types() == "MP3, M4A/M4B, Ogg Vorbis, Opus, FLAC, WAV"
+    # A folder batch picks up episodes, not WAV masters or MP4 videos.
+    assert set(containers.episode_extensions()) == {".mp3", ".m4a", ".m4b", ".ogg", ".opus", ".flac"}
+    for container in containers.all_containers():
+        capabilities = container.capabilities
+        assert set(capabilities.episode_extensions) <= set(capabilities.extensions)
+        assert capabilities.keeps <= set(containers.FEATURES)
+
+
+def test_a_note_names_what_the_container_loses() -> None:
+    from podcast_tool.containers.vorbis import OGG_VORBIS
+
+    chapters = [Chapter(0, "A", end_ms=500, url="https://example.org/"), Chapter(1000, "B")]
+    assert OGG_VORBIS.capabilities.lost(chapters) == ["end", "gap"]
+    (note,) = containers.not_kept_note(chapters, Path("x.ogg"), OGG_VORBIS.capabilities,
+                                       code="vorbis-not-kept", holds="they hold start and title")
+    assert note.message == ("they hold start and title only; not written: end times (a chapter "
+                            "now runs to the next one)")

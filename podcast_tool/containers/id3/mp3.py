@@ -15,7 +15,7 @@ from pathlib import Path
 from mutagen.id3 import APIC, CHAP, CTOC, ID3, TIT2, TIT3, WXXX, CTOCFlags, ID3NoHeaderError
 from mutagen.id3._tags import save_frame  # mutagen has no public per-frame encoder
 
-from podcast_tool.containers import WriteOptions, WriteReport
+from podcast_tool.containers import Capabilities, WriteOptions, WriteReport
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.errors import AudioFileError
 from podcast_tool.model import Chapter, Episode, effective_ends
@@ -26,6 +26,8 @@ NO_OFFSET = 0xFFFFFFFF
 TOC_ID = "toc"
 #: Padding left after the frames so other taggers can edit in place.
 PADDING = 1024
+#: CTOC counts its child entries in one byte.
+MAX_TOC_ENTRIES = 255
 
 
 class ChapterOrderedID3(ID3):
@@ -69,7 +71,10 @@ def _text(frames: dict, key: str) -> str:
 
 class Mp3Container:
     name = "mp3"
-    extensions = (".mp3",)
+    capabilities = Capabilities(
+        label="MP3", extensions=(".mp3",), episode_extensions=(".mp3",),
+        keeps=frozenset({"end", "gap", "description", "url", "image"}),
+        max_chapters=MAX_TOC_ENTRIES)
 
     def sniff(self, head: bytes) -> bool:
         if head.startswith(b"ID3"):

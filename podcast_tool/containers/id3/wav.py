@@ -31,9 +31,14 @@ from pathlib import Path
 
 from mutagen.id3 import ID3NoHeaderError
 
-from podcast_tool.containers import WriteOptions, WriteReport
+from podcast_tool.containers import Capabilities, WriteOptions, WriteReport
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag, claimed_size
-from podcast_tool.containers.id3.mp3 import PADDING, ChapterOrderedID3, Mp3Container
+from podcast_tool.containers.id3.mp3 import (
+    MAX_TOC_ENTRIES,
+    PADDING,
+    ChapterOrderedID3,
+    Mp3Container,
+)
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError, WriteError
 from podcast_tool.model import Diagnostic, Episode, Severity
 from podcast_tool.safewrite import copy_range, rewrite
@@ -110,7 +115,10 @@ class WavContainer(Mp3Container):
     """The MP3 container's chapter logic, with the tag kept in a RIFF chunk."""
 
     name = "wav"
-    extensions = (".wav", ".wave")
+    # Podcast apps do not play WAV: a master is tagged when named, not swept up by a batch.
+    capabilities = Capabilities(
+        label="WAV", extensions=(".wav", ".wave"), episode_extensions=(),
+        keeps=Mp3Container.capabilities.keeps, max_chapters=MAX_TOC_ENTRIES)
 
     def sniff(self, head: bytes) -> bool:
         return (len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE") or is_rf64(head)

@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
-from podcast_tool.containers import WriteOptions, WriteReport, not_kept_note
+from podcast_tool.containers import Capabilities, WriteOptions, WriteReport, not_kept_note
 from podcast_tool.containers.mp4.boxes import Box, BoxError, Relocation, TopBox
 from podcast_tool.containers.mp4.chapter_track import (
     CHPL_MAX_CHAPTERS,
@@ -233,9 +233,10 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
     else:
         udta.kids().append(chpl)
     edit.changed = True
-    return diagnostics + not_kept_note(chapters, path, code="mp4-not-kept",
+    return diagnostics + not_kept_note(chapters, path, Mp4Container.capabilities,
+                                       code="mp4-not-kept",
                                        holds="MP4 chapters (chpl and the QuickTime track) hold "
-                                       "start and title", keeps_url=False)
+                                       "start and title")
 
 
 def _add_chapter_reference(track: Track, chapter_track_id: int) -> None:
@@ -308,7 +309,13 @@ def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
 
 class Mp4Container:
     name = "mp4"
-    extensions = (".m4a", ".m4b", ".mp4", ".m4r", ".m4v", ".mov")
+    # chpl holds 255 chapters of 255-byte titles; the QuickTime track holds more, longer ones,
+    # but players reading only chpl (ffmpeg-based ones) see what chpl holds. The QuickTime
+    # track's samples are durations from 0: no end times, no gaps, an untitled filler first.
+    capabilities = Capabilities(
+        label="M4A/M4B", extensions=(".m4a", ".m4b", ".mp4", ".m4r", ".m4v", ".mov"),
+        episode_extensions=(".m4a", ".m4b"), keeps=frozenset(),
+        max_chapters=CHPL_MAX_CHAPTERS, max_title_bytes=CHPL_MAX_TITLE_BYTES, pads_start=True)
 
     def sniff(self, head: bytes) -> bool:
         if len(head) < 8:
