@@ -16,17 +16,30 @@ from pathlib import Path
 
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.ffmpeg import ffmpeg_exe
+from podcast_tool.model import Episode, effective_ends
 
 SAMPLE_RATE = 16_000
 CHUNK_SECONDS = 30
 #: Amplitude of the room tone heard in breaths and pauses (about -54 dBFS).
 ROOM_NOISE = 0.002
+#: Silence after the last chapter's end, as a real recording has.
+TAIL_MS = 3000
 
 
 @dataclass(frozen=True)
 class Pause:
     start_ms: int
     end_ms: int
+
+
+def plan_replay(episode: Episode) -> tuple[int, list[Pause]]:
+    """How long the replay of ``episode``'s outline lasts, and its pauses near each boundary."""
+    chapters = episode.chapters
+    ends = [e for e in effective_ends(chapters) if e is not None]
+    duration_ms = max([c.start_ms for c in chapters] + ends) + TAIL_MS
+    boundaries = sorted({c.start_ms for c in chapters}
+                        | {c.end_ms for c in chapters if c.end_ms is not None})
+    return duration_ms, plan_pauses(boundaries)
 
 
 def plan_pauses(boundaries_ms: list[int], seed: int = 2020) -> list[Pause]:

@@ -1,6 +1,8 @@
-"""What every command calls: load chapters from any source, validate, snap, write.
+"""What every command calls: load chapters from any source, validate, snap, write, export.
 
 Chapters come from whatever the user names: an outline, a sidecar, or an audio file.
+The commands (and the studio, the publisher) only parse their options, call one of
+these functions and show the result; nothing here prints.
 """
 
 from __future__ import annotations
@@ -11,13 +13,14 @@ from typing import TYPE_CHECKING, Any
 
 from podcast_tool import containers
 from podcast_tool.containers import WriteOptions
-from podcast_tool.errors import OutlineError, ValidationFailed
+from podcast_tool.errors import OutlineError, UnsupportedAudioError, UsageError, ValidationFailed
 from podcast_tool.images import load_chapter_images
 from podcast_tool.model import Diagnostic, Episode, Severity, has_errors
 from podcast_tool.validate import validate
 
 if TYPE_CHECKING:
     from podcast_tool.formats import ChapterFormat
+    from podcast_tool.snap.placement import SnapOptions, SnapReport
 
 #: Outlines larger than this are not human outlines; refuse rather than churn.
 MAX_TEXT_BYTES = 64 * 1024 * 1024
@@ -78,6 +81,63 @@ def load_chapters(path: str | Path, from_format: str | None = None
     return episode, diagnostics + more
 
 
+@dataclass
+class CheckResult:
+    episode: Episode
+    #: Reading and validation diagnostics, in line order.
+    diagnostics: list[Diagnostic]
+    #: The recording's duration, when one was named.
+    duration_ms: int | None = None
+
+
+def check(source: str | Path, audio: str | Path | None = None, *,
+          from_format: str | None = None) -> CheckResult:
+    """Load and validate chapters, against the recording when one is named. Writes nothing."""
+    episode, diagnostics = load_chapters(source, from_format)
+    duration = capabilities = None
+    if audio is not None:
+        duration = containers.audio_duration_ms(audio)
+        capabilities = containers.detect(audio).capabilities
+    diagnostics += validate(episode, duration_ms=duration, capabilities=capabilities)
+    # Reading and validation notes interleaved in line order, as a compiler lists them.
+    diagnostics.sort(key=lambda d: d.line or 0)
+    return CheckResult(episode, diagnostics, duration)
+
+
+def export(source: str | Path, format_name: str, *, from_format: str | None = None,
+           audio: str | Path | None = None, notation: str | None = None,
+           add_zero_chapter: bool = False, zero_chapter_title: str = "Introduction",
+           snippet: bool = False) -> tuple[str, list[Diagnostic]]:
+    """The chapters of ``source`` rendered in ``format_name``, and what reading and rendering noted.
+
+    ``notation`` None keeps the source's ("fr" or "clock"), else clock.
+    """
+    from podcast_tool.formats import ExportOptions, get_format
+
+    target = get_format(format_name)
+    if from_format is not None:
+        get_format(from_format)  # an unknown name is a usage error before any reading
+    source = Path(source)
+    episode, diagnostics = load_chapters(source, from_format)
+    duration = containers.audio_duration_ms(audio) if audio else episode.duration_ms
+    audio_name = Path(audio).name if audio else (
+        source.name if episode.duration_ms is not None else None)
+    if notation is None:
+        notation = episode.notation if episode.notation in ("fr", "clock") else "clock"
+    options = ExportOptions(audio_name=audio_name, notation=notation,
+                            add_zero_chapter=add_zero_chapter, zero_chapter_title=zero_chapter_title,
+                            duration_ms=duration, snippet=snippet)
+    text, more = target.dump(episode, options)
+    return text, diagnostics + more
+
+
+def strip(path: str | Path, *, dry_run: bool = False) -> int:
+    """Remove every chapter from an audio file (only count them with ``dry_run``)."""
+    if dry_run:
+        return len(containers.read_chapters(path).chapters)
+    return containers.strip_chapters(path)
+
+
 
 @dataclass
 class TagResult:
@@ -128,3 +188,83 @@ def write(result: TagResult, options: WriteOptions | None = None) -> TagResult:
     result.diagnostics += report.diagnostics
     result.written = True
     return result
+
+
+def snap_options(window_seconds: float | None = None,
+                 min_pause_seconds: float | None = None) -> SnapOptions:
+    """Snap options from the seconds a user gives (None: the default)."""
+    from podcast_tool.snap.placement import DEFAULT_MIN_PAUSE_MS, DEFAULT_WINDOW_MS, SnapOptions
+
+    return SnapOptions(
+        window_ms=DEFAULT_WINDOW_MS if window_seconds is None else round(window_seconds * 1000),
+        min_pause_ms=(DEFAULT_MIN_PAUSE_MS if min_pause_seconds is None
+                      else round(min_pause_seconds * 1000)))
+
+
+@dataclass
+class SnapResult:
+    #: The chapters as read (their duration is the recording's, where known).
+    episode: Episode
+    snapped: Episode
+    diagnostics: list[Diagnostic]
+    report: SnapReport
+    #: Where the corrected outline was written, if anywhere.
+    written: Path | None = None
+
+
+def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
+         from_format: str | None = None, target: str | Path | None = None) -> SnapResult:
+    """Move the outline's times to the real pauses of ``audio``; the audio is never changed.
+
+    With ``target``, the corrected outline is written there, in the outline's own notation,
+    encoding and newlines (``target`` may be the outline itself).
+    """
+    from podcast_tool.snap.placement import snap_episode
+
+    audio, outline = Path(audio), Path(outline)
+    written = Path(target) if target is not None else None
+    episode, diagnostics = load_chapters(outline, from_format)
+    if written is not None and from_format is None and containers.is_audio(outline):
+        raise UsageError("OUTLINE is an audio file: there is no outline text to correct "
+                         "(use `tag --snap` to snap an audio file's own chapters)", path=outline)
+    try:
+        episode.duration_ms = containers.audio_duration_ms(audio)
+    except UnsupportedAudioError:
+        # Snapping only needs ffmpeg to decode the file; a container we cannot chapter (WAV,
+        # say) has no duration we read, and windows simply end where the audio ends.
+        episode.duration_ms = None
+    snapped, more, report = snap_episode(audio, episode, options)
+    diagnostics += more
+    if written is not None:
+        diagnostics += write_corrected(outline, written, from_format, episode, snapped)
+    return SnapResult(episode, snapped, diagnostics, report, written)
+
+
+def write_corrected(outline: Path, target: Path, from_format: str | None, original: Episode,
+                    snapped: Episode) -> list[Diagnostic]:
+    """Write ``snapped``'s times to ``target`` in OUTLINE's own notation, encoding, newlines."""
+    from podcast_tool.formats import ExportOptions
+    from podcast_tool.safewrite import write_file
+
+    raw = read_text(outline)  # again: the raw bytes tell the encoding, BOM and newlines to keep
+    text, notes = decode_text(raw, outline)
+    chapter_format = text_format(text, outline, from_format)
+    diagnostics: list[Diagnostic] = []
+    if chapter_format.name == "outline":
+        from podcast_tool.outline.parser import retime_outline
+
+        new_text = retime_outline(text, [(c.start_ms, c.end_ms) for c in snapped.chapters])
+    else:
+        new_text, diagnostics = chapter_format.dump(snapped, ExportOptions(
+            notation=original.notation or "clock", duration_ms=original.duration_ms))
+    if b"\r\n" in raw:
+        new_text = new_text.replace("\n", "\r\n")
+    encoding = "cp1252" if any(n.code == "encoding-cp1252" for n in notes) else "utf-8"
+    try:
+        data = new_text.encode(encoding)
+    except UnicodeEncodeError:
+        data = new_text.encode("utf-8")
+    if raw.startswith(b"\xef\xbb\xbf") and encoding == "utf-8":
+        data = b"\xef\xbb\xbf" + data
+    write_file(target, data)
+    return diagnostics

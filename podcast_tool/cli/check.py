@@ -24,16 +24,10 @@ from podcast_tool.model import Severity
 def command(outline: Path, audio: Path | None, strict: bool, as_json: bool,
             from_format: str | None) -> None:
     """Validate OUTLINE and print its chapters and diagnostics."""
-    from podcast_tool.containers import audio_duration_ms, detect
-    from podcast_tool.pipeline import load_chapters
-    from podcast_tool.validate import validate
+    from podcast_tool import pipeline
 
-    episode, diagnostics = load_chapters(outline, from_format)
-    duration = audio_duration_ms(audio) if audio else None
-    capabilities = detect(audio).capabilities if audio else None
-    diagnostics += validate(episode, duration_ms=duration, capabilities=capabilities)
-    # Reading and validation notes interleaved in line order, as a compiler lists them.
-    diagnostics.sort(key=lambda d: d.line or 0)
+    checked = pipeline.check(outline, audio, from_format=from_format)
+    episode, diagnostics, duration = checked.episode, checked.diagnostics, checked.duration_ms
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     failed = any(d.severity in failing for d in diagnostics)
     if as_json:

@@ -29,6 +29,10 @@ def shown(text: str) -> str:
     return escape(CONTROL_CHARACTERS.sub("\ufffd", text))
 
 
+#: Help of the snap options, shared by ``snap`` and ``tag --snap``.
+WINDOW_HELP = "Search this many seconds on each side of every written time."
+MIN_PAUSE_HELP = "Shortest silence, in seconds, that counts as a pause (breaths are shorter)."
+
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
 
 

@@ -10,8 +10,6 @@ from podcast_tool.cli.common import handles_errors, print_diagnostics, stdout_co
 from podcast_tool.cli.tables import chapter_table
 
 SEED = Path("chapters/travail-pair-2020-12-18.md")
-#: Silence after the last chapter's end, as a real recording has.
-TAIL_MS = 3000
 
 
 @click.command("demo")
@@ -25,20 +23,14 @@ def command(outline: Path, output: Path | None, fresh: bool) -> None:
     """Synthesize a replay of the seed webinar, tag it from its outline, show the result."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
-    from podcast_tool import containers, demo, pipeline
-    from podcast_tool.model import effective_ends
+    from podcast_tool import demo, pipeline
     from podcast_tool.outline.timecodes import format_duration
-    from podcast_tool.pipeline import load_chapters
 
     console = stdout_console()
     output = output or Path("audio") / f"{outline.stem}.mp3"
-    episode, _ = load_chapters(outline)
-    ends = [e for e in effective_ends(episode.chapters) if e is not None]
-    duration_ms = max([c.start_ms for c in episode.chapters] + ends) + TAIL_MS
-    boundaries = sorted({c.start_ms for c in episode.chapters}
-                        | {c.end_ms for c in episode.chapters if c.end_ms is not None})
+    episode, _ = pipeline.load_chapters(outline)
+    duration_ms, pauses = demo.plan_replay(episode)
     if fresh or not output.exists():
-        pauses = demo.plan_pauses(boundaries)
         with Progress(TextColumn("[bold]encoding[/] {task.description}"), BarColumn(),
                       TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn(),
                       console=console) as progress:
@@ -53,4 +45,4 @@ def command(outline: Path, output: Path | None, fresh: bool) -> None:
     print_diagnostics(result.diagnostics, show_info=False)
     console.print(f"tagged {output} with {len(result.episode.chapters)} chapters from {outline}")
     console.print("read back from the file:")
-    console.print(chapter_table(containers.read_chapters(output)))
+    console.print(chapter_table(pipeline.load_chapters(output)[0]))

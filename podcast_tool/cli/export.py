@@ -7,7 +7,6 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import handles_errors, print_diagnostics
-from podcast_tool.errors import UsageError
 
 
 @click.command("export")
@@ -33,43 +32,17 @@ def command(source: Path, format_name: str | None, from_format: str | None, outp
             audio: Path | None, notation: str | None, add_zero_chapter: bool, zero_title: str,
             snippet: bool) -> None:
     """Convert the chapters of SOURCE (outline, sidecar or tagged audio) to another format."""
-    from podcast_tool import containers
-    from podcast_tool.formats import ExportOptions, get_format
-    from podcast_tool.pipeline import load_chapters
+    from podcast_tool import pipeline
+    from podcast_tool.formats import format_for_output
 
-    target = get_format(format_name or _format_for(output))
-    if from_format is not None:
-        get_format(from_format)  # an unknown name is a usage error before any reading
-    episode, diagnostics = load_chapters(source, from_format)
-    duration = containers.audio_duration_ms(audio) if audio else episode.duration_ms
-    audio_name = audio.name if audio else (
-        source.name if episode.duration_ms is not None else None)
-    if notation is None:
-        notation = episode.notation if episode.notation in ("fr", "clock") else "clock"
-    options = ExportOptions(audio_name=audio_name, notation=notation,
-                            add_zero_chapter=add_zero_chapter, zero_chapter_title=zero_title,
-                            duration_ms=duration, snippet=snippet)
-    text, more = target.dump(episode, options)
-    print_diagnostics([d for d in diagnostics + more if d.severity.value != "info"])
+    text, diagnostics = pipeline.export(
+        source, format_name or format_for_output(output), from_format=from_format, audio=audio,
+        notation=notation, add_zero_chapter=add_zero_chapter, zero_chapter_title=zero_title,
+        snippet=snippet)
+    print_diagnostics([d for d in diagnostics if d.severity.value != "info"])
     if output is None:
         click.echo(text, nl=False)
         return
     from podcast_tool.safewrite import write_file
 
     write_file(output, text.encode("utf-8"))
-
-
-def _format_for(output: Path | None) -> str:
-    """The format an output file's extension names, when only one format uses it."""
-    if output is None:
-        return "json"
-    from podcast_tool.formats import all_formats
-
-    suffix = output.suffix.lower()
-    claimed = [f.name for f in all_formats() if suffix in f.extensions and f.name != "outline"]
-    if len(claimed) == 1:
-        return claimed[0]
-    if not claimed:
-        return "json"
-    raise UsageError(f"several formats write {suffix} files ({', '.join(claimed)}); "
-                     "choose one with --format")

@@ -25,18 +25,17 @@ def command(audio: tuple[Path, ...], dry_run: bool) -> None:
     Other tags and cover art stay. A file that fails is reported and the
     others are still processed; the exit code is then 1.
     """
-    from podcast_tool import containers
+    from podcast_tool import pipeline
 
     out, err = stdout_console(), stderr_console()
     failed = 0
     for path in audio:
         try:
+            count = pipeline.strip(path, dry_run=dry_run)
             if dry_run:
-                count = len(containers.read_chapters(path).chapters)
                 message = (f"would remove {_chapters(count)}; nothing was written" if count
                            else "no chapters; nothing to remove")
             else:
-                count = containers.strip_chapters(path)
                 message = f"removed {_chapters(count)}" if count else "no chapters; nothing to remove"
         except PodcastToolError as error:
             failed += 1

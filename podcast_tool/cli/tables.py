@@ -1,12 +1,21 @@
-"""Rich tables shared by check, show and tag."""
+"""Rich tables shared by check, show, snap and tag."""
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from rich.table import Table
 
 from podcast_tool.cli.common import shown
 from podcast_tool.model import Episode, effective_ends
 from podcast_tool.outline.timecodes import format_clock, format_duration
+
+if TYPE_CHECKING:
+    from podcast_tool.snap.placement import SnapReport
+
+STATUS_TEXT = {"no-pause": "kept: no pause", "flat": "kept: no speech", "edge": "edge",
+               "past-end": "kept: past the end", "no-room": "kept: no room"}
+CONFIDENCE_STYLE = {"high": "green", "medium": "yellow", "low": "red"}
 
 
 def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
@@ -55,3 +64,44 @@ def episode_to_dict(episode: Episode, duration_ms: int | None = None) -> dict[st
             for chapter, end in zip(episode.chapters, ends, strict=True)
         ],
     }
+
+
+def _seconds(ms: int, signed: bool = False) -> str:
+    text = f"{ms / 1000:+.1f} s" if signed else f"{ms / 1000:.1f} s"
+    return text.replace("-", "−")
+
+
+def snap_table(report: SnapReport) -> Table:
+    """Written time → snapped time, shift, pause length and confidence, one row per boundary."""
+    options = report.options
+    table = Table(title=f"Snapping to pauses (±{options.window_ms / 1000:g} s, "
+                        f"pauses of {options.min_pause_ms / 1000:g} s or more)",
+                  title_justify="left")
+    table.add_column("#", justify="right", style="dim")
+    table.add_column("chapter")
+    table.add_column("written", justify="right")
+    table.add_column("snapped", justify="right")
+    table.add_column("shift", justify="right")
+    table.add_column("pause", justify="right")
+    table.add_column("confidence")
+    for row in report.rows:
+        numbers = ",".join(map(str, row.chapters))
+        if row.status == "moved":
+            label = row.confidence_label
+            confidence = f"[{CONFIDENCE_STYLE[label]}]{row.confidence:.2f} {label}[/]"
+            snapped = f"[bold]{format_clock(row.snapped_ms)}[/]"
+            shift = _seconds(row.shift_ms, signed=True)
+        else:
+            confidence = f"[dim]{STATUS_TEXT.get(row.status, row.status)}[/]"
+            snapped = f"[dim]{format_clock(row.snapped_ms)}[/]"
+            shift = "[dim]—[/]"
+        pause = _seconds(row.pause_ms) if row.pause_ms is not None else "—"
+        table.add_row(numbers, shown(row.title), format_clock(row.written_ms), snapped, shift, pause,
+                      confidence)
+    return table
+
+
+def snap_summary(report: SnapReport) -> str:
+    kept = sum(row.status not in ("moved", "edge") for row in report.rows)
+    text = f"moved {report.moved} of {len(report.rows)} boundaries"
+    return text + (f"; kept {kept} at the written time" if kept else "")

@@ -7,9 +7,16 @@ from pathlib import Path
 
 import click
 
-from podcast_tool.cli.common import handles_errors, print_diagnostics, shown, stderr_console, stdout_console
-from podcast_tool.cli.snap import MIN_PAUSE_HELP, WINDOW_HELP, snap_options, snap_table, summary
-from podcast_tool.cli.tables import chapter_table
+from podcast_tool.cli.common import (
+    MIN_PAUSE_HELP,
+    WINDOW_HELP,
+    handles_errors,
+    print_diagnostics,
+    shown,
+    stderr_console,
+    stdout_console,
+)
+from podcast_tool.cli.tables import chapter_table, snap_summary, snap_table
 from podcast_tool.errors import UsageError
 
 
@@ -33,8 +40,9 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
     """Write the chapters of CHAPTERS (an outline or any chapter file) into AUDIO."""
     if not snap and (window is not None or min_pause is not None):
         raise UsageError("--window and --min-pause only apply with --snap")
-    options = snap_options(window, min_pause) if snap else None
     from podcast_tool import pipeline
+
+    options = pipeline.snap_options(window, min_pause) if snap else None
     from podcast_tool.containers import WriteOptions
     from podcast_tool.errors import ValidationFailed
 
@@ -46,7 +54,7 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
         raise
     if result.snap_report is not None:
         console.print(snap_table(result.snap_report))
-        console.print(summary(result.snap_report))
+        console.print(snap_summary(result.snap_report))
     if dry_run:
         print_diagnostics(result.diagnostics)
         console.print(chapter_table(result.episode, result.duration_ms))

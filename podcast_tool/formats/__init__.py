@@ -88,15 +88,32 @@ def get_format(name: str) -> ChapterFormat:
 
 def guess_format(text: str, path: Path | None = None) -> ChapterFormat:
     """The format of ``text``: by content first, then by extension, else the outline parser."""
-    formats = all_formats()
-    for chapter_format in formats:
+    for chapter_format in all_formats():
         if chapter_format.name != "outline" and chapter_format.sniff(text):
             return chapter_format
     if path is not None:
         # Only an extension one format alone claims decides: ".txt" is Audacity's, mp3chaps'…
         # and the outline's, and the outline reads any text.
-        suffix = path.suffix.lower()
-        claimed = [f for f in formats if suffix in f.extensions]
+        claimed = formats_claiming(path)
         if len(claimed) == 1:
             return claimed[0]
     return get_format("outline")
+
+
+def formats_claiming(path: Path) -> list[ChapterFormat]:
+    """The formats whose usual extensions include ``path``'s."""
+    suffix = path.suffix.lower()
+    return [f for f in all_formats() if suffix in f.extensions]
+
+
+def format_for_output(output: Path | None) -> str:
+    """The format to write ``output`` in: the one its extension names, else JSON."""
+    if output is None:
+        return "json"
+    claimed = [f.name for f in formats_claiming(output) if f.name != "outline"]
+    if len(claimed) == 1:
+        return claimed[0]
+    if not claimed:
+        return "json"
+    raise UsageError(f"several formats write {output.suffix.lower()} files ({', '.join(claimed)}); "
+                     "choose one with --format")

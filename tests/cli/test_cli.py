@@ -122,3 +122,34 @@ def test_show_never_prints_terminal_control_characters_from_a_file(audio_copy):
     assert "Rouge �[31mALERTE�[0m" in result.output and "[/b] fin" in result.output
     data = json.loads(CliRunner().invoke(main, ["show", str(path), "--json"]).stdout)
     assert data["chapters"][0]["title"] == hostile  # JSON keeps the text exactly, escaped
+
+
+def _imported_modules(path) -> set[str]:
+    import ast
+
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+            found.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+    return found
+
+
+def test_commands_share_only_the_cli_helpers():
+    """A command parses options, calls the pipeline and prints: it never calls another command."""
+    shared = {"podcast_tool.cli", "podcast_tool.cli.common", "podcast_tool.cli.tables"}
+    for path in sorted((ROOT / "podcast_tool" / "cli").glob("*.py")):
+        others = {name for name in _imported_modules(path)
+                  if name.startswith("podcast_tool.cli") and name not in shared
+                  and not name.startswith(("podcast_tool.cli.common.", "podcast_tool.cli.tables."))}
+        assert not others, f"{path.name} imports {sorted(others)}"
+
+
+def test_only_the_cli_imports_click_and_rich():
+    for path in sorted((ROOT / "podcast_tool").rglob("*.py")):
+        if "cli" in path.relative_to(ROOT / "podcast_tool").parts:
+            continue
+        ui = {name for name in _imported_modules(path) if name.split(".")[0] in ("click", "rich")}
+        assert not ui, f"{path.relative_to(ROOT)} imports {sorted(ui)}"
