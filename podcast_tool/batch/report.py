@@ -104,6 +104,8 @@ class RecordingResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sidecars: list[SidecarResult] = field(default_factory=list)
     seconds: float = 0.0
+    #: The one-line preflight of the tagged file and its sidecars ("" when not tagged).
+    preflight: str = ""
 
     @property
     def warning_count(self) -> int:
@@ -128,6 +130,7 @@ class RecordingResult:
             "sidecars": [{"format": s.format, "path": str(s.path), "state": s.state.value}
                          for s in self.sidecars],
             "seconds": round(self.seconds, 3),
+            "preflight": self.preflight or None,
         }
 
 

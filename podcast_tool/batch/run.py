@@ -64,7 +64,9 @@ def comparable_rows(stored: list[Chapter], wanted: list[Chapter], duration_ms: i
             and stored[0].start_ms == 0 and not stored[0].title:
         stored = stored[1:]
     if "end" not in capabilities.keeps:
+        # Both sides: an MP4's long pauses read back as ends of the chapters before them.
         wanted = [chapter.with_times(chapter.start_ms, None) for chapter in wanted]
+        stored = [chapter.with_times(chapter.start_ms, None) for chapter in stored]
     return chapter_rows(stored, duration_ms), chapter_rows(wanted, duration_ms)
 
 
@@ -165,6 +167,9 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
                                   str(target), hint=error.hint))
             return
         result.sidecars.append(SidecarResult(name, target, SidecarState.WRITTEN))
+    from podcast_tool.preflight import summary_after_tagging
+
+    result.preflight = summary_after_tagging(job.audio, [target for _, target, _ in rendered])
 
 
 def _same_content(path: Path, data: bytes) -> bool:

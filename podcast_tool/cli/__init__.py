@@ -21,6 +21,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "strip": ("strip", "Remove every chapter from an audio file."),
     "formats": ("formats_cmd", "List the chapter formats and what each keeps."),
     "snap": ("snap", "Move outline times to the real pauses in the audio."),
+    "preflight": ("preflight", "Tell what each podcast app will show of a file's chapters."),
     "batch": ("batch", "Tag every recording of a folder from its outline."),
     "demo": ("demo", "Synthesize the seed webinar replay, tag it and read it back."),
 }

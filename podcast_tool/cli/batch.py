@@ -100,6 +100,9 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
     else:
         report = _run_with_lines(plan, settings, workers)
     console.print(summary_table(report))
+    for result in report.results:
+        if result.preflight:
+            console.print(f"{shown(result.name)}: {shown(result.preflight)}")
     _print_problems(report)
     console.print(summary_line(report))
     sys.exit(report.exit_code)

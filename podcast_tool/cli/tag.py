@@ -1,4 +1,5 @@
-"""podcast-tool tag AUDIO CHAPTERS [--id3v2 3|4] [--dry-run] [--snap [--window S] [--min-pause S]]"""
+"""podcast-tool tag AUDIO CHAPTERS [--id3v2 3|4] [--gap-title TEXT] [--dry-run]
+[--snap [--window S] [--min-pause S]]"""
 
 from __future__ import annotations
 
@@ -27,6 +28,9 @@ from podcast_tool.errors import UsageError
               help="Chapter format of CHAPTERS (default: detected).")
 @click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4"]), default="3",
               show_default=True, help="ID3v2 version for MP3 (2.3 is read most widely).")
+@click.option("--gap-title", default="Pause", show_default=True, metavar="TEXT",
+              help="MP4: title of a pause of 30 s or more between a chapter's written end and "
+                   "the next start ('' leaves it in the chapter before).")
 @click.option("--dry-run", is_flag=True, help="Validate and show the chapters; write nothing.")
 @click.option("--snap", is_flag=True,
               help="Move each time to a real pause nearby in AUDIO before writing.")
@@ -36,7 +40,7 @@ from podcast_tool.errors import UsageError
               help=MIN_PAUSE_HELP + " With --snap. [default: 0.8]")
 @handles_errors
 def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
-            dry_run: bool, snap: bool, window: float | None, min_pause: float | None) -> None:
+            gap_title: str, dry_run: bool, snap: bool, window: float | None, min_pause: float | None) -> None:
     """Write the chapters of CHAPTERS (an outline or any chapter file) into AUDIO."""
     if not snap and (window is not None or min_pause is not None):
         raise UsageError("--window and --min-pause only apply with --snap")
@@ -65,7 +69,11 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
         stderr_console().print(f"{shown(str(target))}: another podcast-tool process is writing "
                                "this file; waiting for it to finish…")
 
-    pipeline.write(result, WriteOptions(id3v2_version=int(id3v2_version), on_lock_wait=say_waiting))
+    pipeline.write(result, WriteOptions(id3v2_version=int(id3v2_version), on_lock_wait=say_waiting,
+                                        gap_title=gap_title))
     print_diagnostics(result.diagnostics)
     console.print(chapter_table(result.episode, result.duration_ms))
     console.print(f"wrote {len(result.episode.chapters)} chapters to {shown(str(audio))}")
+    from podcast_tool.preflight import summary_after_tagging
+
+    console.print(shown(summary_after_tagging(audio)) + " (details: podcast-tool preflight)")

@@ -80,6 +80,12 @@ class WriteOptions:
     lock_wait_seconds: float = 10.0
     #: Called (with the file) when another process holds the file's lock and we wait.
     on_lock_wait: Callable[[Path], None] | None = None
+    #: MP4: title of the chapter track's opening sample before a later first chapter
+    #: (None: the episode's title, else the file's name).
+    preroll_title: str | None = None
+    #: MP4: title of a pause of 30 s or more between a written end and the next start ("": no
+    #: pause sample, the pause then belongs to the chapter before).
+    gap_title: str = "Pause"
 
 
 @dataclass

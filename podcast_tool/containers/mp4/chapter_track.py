@@ -16,7 +16,8 @@ from podcast_tool.containers.mp4.boxes import Box, BoxError, full_box_header, u3
 #: chpl stores start times in 100-nanosecond units.
 CHPL_UNITS_PER_MS = 10_000
 CHPL_MAX_CHAPTERS = 255
-CHPL_MAX_TITLE_BYTES = 255
+#: The length byte allows 255, but AntennaPod reads it signed: longer titles break its list.
+CHPL_MAX_TITLE_BYTES = 127
 #: A text sample's length field is 16 bits.
 SAMPLE_MAX_TEXT_BYTES = 0xFFFF
 #: More samples than this in a chapter track is not a chapter list.
@@ -182,6 +183,23 @@ def build_chapter_track(
 def read_text_samples(handle: BinaryIO, file_size: int, stbl: Box
                       ) -> list[tuple[int, str]]:
     """(duration in media units, text) of every sample of a text track."""
+    return [(duration, _sample_text(data))
+            for duration, data in _read_samples(handle, file_size, stbl)]
+
+
+def read_text_samples_with_links(handle: BinaryIO, file_size: int, stbl: Box
+                                 ) -> list[tuple[int, str, str | None]]:
+    """(duration, text, ``href`` URL or None) of every sample of a text track."""
+    return [(duration, _sample_text(data), sample_href(data))
+            for duration, data in _read_samples(handle, file_size, stbl)]
+
+
+def sample_count(stbl: Box) -> int:
+    """How many samples a track holds (its data is not read)."""
+    return len(_sample_sizes(stbl))
+
+
+def _read_samples(handle: BinaryIO, file_size: int, stbl: Box) -> list[tuple[int, bytes]]:
     sizes = _sample_sizes(stbl)
     durations = _sample_durations(stbl, len(sizes))
     positions = _sample_positions(stbl, sizes)
@@ -190,9 +208,25 @@ def read_text_samples(handle: BinaryIO, file_size: int, stbl: Box
         if size > MAX_SAMPLE_BYTES or position + size > file_size:
             raise BoxError("a chapter text sample lies outside the file; the file looks damaged")
         handle.seek(position)
-        data = handle.read(size)
-        samples.append((duration, _sample_text(data)))
+        samples.append((duration, handle.read(size)))
     return samples
+
+
+def sample_href(data: bytes) -> str | None:
+    """The URL of a text sample's first ``href`` modifier box (3GPP TS 26.245), else None."""
+    if len(data) < 2:
+        return None
+    offset = 2 + struct.unpack_from(">H", data)[0]
+    while offset + 8 <= len(data):
+        size, kind = struct.unpack_from(">I4s", data, offset)
+        if size < 8 or offset + size > len(data):
+            return None
+        if kind == b"href" and size >= 8 + 5:
+            length = data[offset + 12]
+            url = data[offset + 13:offset + 13 + length]
+            return url.decode("utf-8", "replace") or None
+        offset += size
+    return None
 
 
 def _sample_text(data: bytes) -> str:

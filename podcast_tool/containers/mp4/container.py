@@ -24,7 +24,7 @@ import bisect
 import contextlib
 import struct
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
@@ -54,6 +54,9 @@ from podcast_tool.safewrite import copy_range, rewrite
 
 #: Top-level boxes a file may start with besides ftyp (old QuickTime files).
 OTHER_FIRST_BOXES = (b"moov", b"mdat", b"free", b"skip", b"wide")
+#: A pause shorter than this between a written end and the next start is the outline's
+#: rounding, not a pause to list: it stays in the chapter before.
+MIN_GAP_MS = 30_000
 #: Boxes in ``stbl`` that hold absolute file offsets we do not rewrite.
 UNMOVABLE_OFFSET_BOXES = (b"saio",)
 
@@ -150,8 +153,8 @@ def _hms(ms: int) -> str:
     return format_clock(ms, always_hours=True, millis=False)
 
 
-def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: Path
-                  ) -> list[Diagnostic]:
+def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: Path,
+                  options: WriteOptions) -> list[Diagnostic]:
     """Build chpl and the chapter track into the movie; return what the user should know."""
     movie = edit.movie
     diagnostics: list[Diagnostic] = []
@@ -187,15 +190,21 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
                 f"chapters {index} and {index + 1} start at the same time "
                 f"({_hms(chapter.start_ms)})", path=path)
 
-    titles = [chapter.title for chapter in chapters]
-    if starts[0] > 0:
-        # Samples are durations, so the track starts at 0: pad with an untitled sample.
-        starts.insert(0, 0)
-        titles.insert(0, "")
-        note(Severity.INFO, "mp4-leading-chapter",
-             f"the QuickTime chapter track starts at 0:00:00, so Apple players show an untitled "
-             f"chapter before the first one ({_hms(chapters[0].start_ms)})",
-             hint="add a chapter at 0'00 to give the opening a title")
+    segments = _segments(chapters, starts, total, timescale, episode, path, options)
+    for segment in segments:
+        if segment.chapter is None and segment.start == 0:
+            note(Severity.INFO, "mp4-preroll-titled",
+                 f"the QuickTime chapter track starts at 0:00:00: the opening before the first "
+                 f"chapter ({_hms(chapters[0].start_ms)}) is a chapter titled "
+                 f"{segment.title!r} in Apple's and ffmpeg's lists",
+                 hint="add a chapter at 0'00 to title the opening yourself")
+        elif segment.chapter is None:
+            note(Severity.INFO, "mp4-gap-titled",
+                 f"the pause from {_hms(round(segment.start * 1000 / timescale))} is a chapter "
+                 f"titled {segment.title!r} (MP4 chapters have no end times)",
+                 hint="--gap-title sets its title; --gap-title '' merges it into the chapter before")
+    starts = [segment.start for segment in segments]
+    titles = [segment.title for segment in segments]
     durations = [end - start for start, end in zip(starts, starts[1:] + [total], strict=True)]
 
     kept_ids = [track.track_id for track in movie.tracks]
@@ -205,10 +214,9 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
         track_id=track_id, titles=titles, durations=durations, timescale=timescale,
         movie_duration=movie_duration, language=language or UNDETERMINED_LANGUAGE,
         creation=creation, modification=modification)
-    offset = len(titles) - len(chapters)
     for index in cut_samples:
         note(Severity.WARNING, "mp4-title-cut", "a chapter title longer than 65535 bytes was cut",
-             chapters[index - offset])
+             segments[index].chapter)
 
     last_trak = max(index for index, box in enumerate(movie.moov.kids()) if box.kind == b"trak")
     movie.moov.kids().insert(last_trak + 1, edit.chapter_track.trak)
@@ -216,6 +224,8 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
         _add_chapter_reference(track, track_id)
     movie.set_next_track_id(track_id + 1)
 
+    # chpl holds the chapters alone: readers of both forms tell the opening and pause samples
+    # of the track by their absence from chpl.
     in_chpl = chapters[:CHPL_MAX_CHAPTERS]
     if len(chapters) > CHPL_MAX_CHAPTERS:
         note(Severity.WARNING, "mp4-chpl-too-many",
@@ -224,19 +234,55 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
     chpl, cut_titles = build_chpl([(chapter.start_ms, chapter.title) for chapter in in_chpl])
     for index in cut_titles:
         note(Severity.WARNING, "mp4-chpl-title-cut",
-             f"chapter {index + 1}'s title is longer than {CHPL_MAX_TITLE_BYTES} bytes; the Nero "
-             "chapter list (chpl) keeps only its start (the QuickTime track keeps it whole)",
-             in_chpl[index])
+             f"chapter {index + 1}'s title is longer than {CHPL_MAX_TITLE_BYTES} bytes: the Nero "
+             f"chapter list (chpl) keeps its first {CHPL_MAX_TITLE_BYTES} bytes, as AntennaPod "
+             "reads title lengths as signed bytes and loses the list from a longer one on (the "
+             "QuickTime track keeps the whole title)", in_chpl[index],
+             hint="shorter titles read whole everywhere")
     udta = movie.udta
     if udta is None:
         movie.moov.kids().append(Box.container(b"udta", [chpl]))
     else:
         udta.kids().append(chpl)
     edit.changed = True
+    if options.gap_title:
+        # Pauses are samples of their own: an end well before the next start is kept.
+        total_ms = round(total * 1000 / timescale)
+        nexts = [c.start_ms for c in chapters[1:]] + [None]
+        chapters = [replace(c, end_ms=None) if c.end_ms is not None and (
+            (nxt if nxt is not None else total_ms) - c.end_ms >= MIN_GAP_MS) else c
+            for c, nxt in zip(chapters, nexts, strict=True)]
     return diagnostics + not_kept_note(chapters, path, Mp4Container.capabilities,
                                        code="mp4-not-kept",
                                        holds="MP4 chapters (chpl and the QuickTime track) hold "
                                        "start and title")
+
+
+@dataclass
+class _Segment:
+    """One sample of the chapter track: a chapter, or the opening or a pause (no chapter)."""
+
+    start: int
+    title: str
+    chapter: Chapter | None
+
+
+def _segments(chapters: list[Chapter], starts: list[int], total: int, timescale: int,
+              episode: Episode, path: Path, options: WriteOptions) -> list[_Segment]:
+    """The chapter track's samples: samples are durations from 0, so the opening before a
+    later first chapter, and a pause between a written end and the next start, get samples
+    of their own, titled (an untitled one shows as an untitled chapter in every player)."""
+    segments: list[_Segment] = []
+    if starts[0] > 0:
+        segments.append(_Segment(0, options.preroll_title or episode.title or path.stem, None))
+    ends = starts[1:] + [total]
+    for chapter, start, following in zip(chapters, starts, ends, strict=True):
+        segments.append(_Segment(start, chapter.title, chapter))
+        if options.gap_title and chapter.end_ms is not None:
+            end = round(chapter.end_ms * timescale / 1000)
+            if start < end and following - end >= MIN_GAP_MS * timescale // 1000:
+                segments.append(_Segment(end, options.gap_title, None))
+    return segments
 
 
 def _add_chapter_reference(track: Track, chapter_track_id: int) -> None:
@@ -309,9 +355,10 @@ def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
 
 class Mp4Container:
     name = "mp4"
-    # chpl holds 255 chapters of 255-byte titles; the QuickTime track holds more, longer ones,
-    # but players reading only chpl (ffmpeg-based ones) see what chpl holds. The QuickTime
-    # track's samples are durations from 0: no end times, no gaps, an untitled filler first.
+    # chpl holds 255 chapters of 127-byte titles (AntennaPod reads the length byte signed);
+    # the QuickTime track holds more, longer ones, but players reading only chpl see what chpl
+    # holds. The track's samples are durations from 0: no end times; the opening before a
+    # later first chapter and pauses of 30 s or more get titled samples of their own.
     capabilities = Capabilities(
         label="M4A/M4B", extensions=(".m4a", ".m4b", ".mp4", ".m4r", ".m4v", ".mov"),
         episode_extensions=(".m4a", ".m4b"), keeps=frozenset(),
@@ -354,7 +401,8 @@ class Mp4Container:
         chapters = sorted(episode.chapters, key=lambda chapter: chapter.start_ms)
         with _opened(path) as (handle, movie):
             edit = _remove_old_chapters(movie)
-            diagnostics = _add_chapters(edit, chapters, episode, path) if chapters else []
+            diagnostics = (_add_chapters(edit, chapters, episode, path, options) if chapters
+                           else [])
             if edit.changed:
                 _write(path, handle, edit)
         return WriteReport(diagnostics=diagnostics)

@@ -7,6 +7,7 @@ we need from ``mvhd``, ``tkhd``, ``mdhd``, ``hdlr`` and ``ilst``.
 
 from __future__ import annotations
 
+import bisect
 import os
 import struct
 from dataclasses import dataclass
@@ -31,6 +32,8 @@ from podcast_tool.model import Chapter
 
 #: ISO 639-2 "und" packed as in mdhd.
 UNDETERMINED_LANGUAGE = b"\x55\xc4"
+#: chpl's one-byte count: a list this long may stop before the track's chapters do.
+CHPL_FULL = 255
 #: Handlers of tracks that can carry chapter references (the media itself).
 MEDIA_HANDLERS = (b"soun", b"vide")
 
@@ -232,7 +235,15 @@ def _ms(units: int, timescale: int) -> int:
 
 
 def read_chapters(handle: BinaryIO, movie: Movie) -> list[Chapter]:
-    """Chapters from the QuickTime chapter track, else from chpl (ends: next start / end)."""
+    """Chapters from the QuickTime chapter track, else from chpl (ends: next start / end).
+
+    A track sample whose start chpl does not list is not a chapter but the opening before
+    the first one or a pause after one (podcast-tool titles them so players show a title):
+    the opening is dropped, a pause becomes the end of the chapter before it.
+    """
+    udta = movie.udta
+    chpl = udta.find(b"chpl") if udta is not None else None
+    pairs = parse_chpl(chpl.payload) if chpl is not None else []
     for track in movie.chapter_tracks():
         if track.handler not in (b"text", b"sbtl"):
             continue
@@ -242,20 +253,27 @@ def read_chapters(handle: BinaryIO, movie: Movie) -> list[Chapter]:
         samples = read_text_samples(handle, movie.file_size, track.sample_table)
         chapters = []
         position = 0
+        listed = sorted(start for start, _ in pairs)
+        tolerance = 1 + 1000 // timescale
         for duration, text in samples:
-            chapters.append(Chapter(start_ms=_ms(position, timescale), title=text,
-                                    end_ms=_ms(position + duration, timescale)))
+            start, end = _ms(position, timescale), _ms(position + duration, timescale)
             position += duration
-        # Our own (and others') padding sample before a first chapter that starts later.
+            index = bisect.bisect_left(listed, start - tolerance)
+            in_chpl = index < len(listed) and listed[index] <= start + tolerance
+            # A full chpl (255 entries) lists only the first chapters: past it, all count.
+            covered = bool(listed) and (len(listed) < CHPL_FULL or start <= listed[-1])
+            if covered and not in_chpl and len(listed) < len(samples):
+                if chapters and chapters[-1].end_ms is not None:
+                    chapters[-1].end_ms = start  # a pause: the chapter before ends here
+                continue
+            chapters.append(Chapter(start_ms=start, title=text, end_ms=end))
+        # Padding before a first chapter that starts later (untitled, by older writers).
         if len(chapters) > 1 and chapters[0].title == "" and chapters[0].start_ms == 0:
             chapters.pop(0)
         if chapters:
             return chapters
-    udta = movie.udta
-    chpl = udta.find(b"chpl") if udta is not None else None
     if chpl is None:
         return []
-    pairs = parse_chpl(chpl.payload)
     duration, timescale = movie.duration()
     end = _ms(duration, timescale)
     return [Chapter(start_ms=start, title=title,
