@@ -13,7 +13,13 @@ from typing import TYPE_CHECKING, Any
 
 from podcast_tool import containers
 from podcast_tool.containers import WriteOptions
-from podcast_tool.errors import OutlineError, UnsupportedAudioError, UsageError, ValidationFailed
+from podcast_tool.errors import (
+    OutlineError,
+    PodcastToolError,
+    UnsupportedAudioError,
+    UsageError,
+    ValidationFailed,
+)
 from podcast_tool.images import load_chapter_images
 from podcast_tool.model import Diagnostic, Episode, Severity, has_errors
 from podcast_tool.validate import validate
@@ -69,11 +75,16 @@ def load_chapters(path: str | Path, from_format: str | None = None
     """Chapters from ``path``: an audio file's own, or a text file parsed by its format."""
 
     path = Path(path)
-    if from_format is None and (containers.is_audio(path)
-                                or path.suffix.lower() in containers.audio_extensions()):
-        # An audio extension on a file we cannot recognise means damaged audio, not an
-        # outline: reading it reports the audio error rather than "binary file".
-        return containers.read_chapters(path), []
+    if from_format is None:
+        try:
+            audio_file = containers.open_audio(path)
+        except PodcastToolError:
+            # An audio extension on a file we cannot recognise means damaged audio, not an
+            # outline: the audio error says more than "binary file".
+            if path.suffix.lower() in containers.audio_extensions():
+                raise
+        else:
+            return audio_file.read(), []
     data = read_text(path)
     text, diagnostics = decode_text(data, path)
     episode, more = text_format(text, path, from_format).load(text, path)
@@ -96,8 +107,8 @@ def check(source: str | Path, audio: str | Path | None = None, *,
     episode, diagnostics = load_chapters(source, from_format)
     duration = capabilities = None
     if audio is not None:
-        duration = containers.audio_duration_ms(audio)
-        capabilities = containers.detect(audio).capabilities
+        audio_file = containers.open_audio(audio)
+        duration, capabilities = audio_file.duration_ms(), audio_file.capabilities
     diagnostics += validate(episode, duration_ms=duration, capabilities=capabilities)
     # Reading and validation notes interleaved in line order, as a compiler lists them.
     diagnostics.sort(key=lambda d: d.line or 0)
@@ -133,21 +144,24 @@ def export(source: str | Path, format_name: str, *, from_format: str | None = No
 
 def strip(path: str | Path, *, dry_run: bool = False) -> int:
     """Remove every chapter from an audio file (only count them with ``dry_run``)."""
-    if dry_run:
-        return len(containers.read_chapters(path).chapters)
-    return containers.strip_chapters(path)
+    audio_file = containers.open_audio(path)
+    return len(audio_file.read().chapters) if dry_run else audio_file.strip()
 
 
 
 @dataclass
 class TagResult:
-    audio: Path
+    audio_file: containers.AudioFile
     episode: Episode
     duration_ms: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: bool = False
     #: Snap report rows when snapping ran (see podcast_tool.snap.placement).
     snap_report: Any = None
+
+    @property
+    def audio(self) -> Path:
+        return self.audio_file.path
 
 
 def prepare(
@@ -162,14 +176,15 @@ def prepare(
     Raises ``ValidationFailed`` (carrying the diagnostics) when validation finds errors.
     """
     audio = Path(audio)
-    duration = containers.audio_duration_ms(audio)  # also rejects what is not audio, first
-    capabilities = containers.detect(audio).capabilities
+    audio_file = containers.open_audio(audio)
+    duration = audio_file.duration_ms()  # also rejects what is not audio, first
     episode, diagnostics = load_chapters(chapters_source, from_format)
     # Local chapter images (relative to the chapter file) are embedded; web ones stay references.
     diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
     episode.duration_ms = duration
-    diagnostics += validate(episode, duration_ms=duration, capabilities=capabilities)
-    result = TagResult(audio=audio, episode=episode, duration_ms=duration, diagnostics=diagnostics)
+    diagnostics += validate(episode, duration_ms=duration, capabilities=audio_file.capabilities)
+    result = TagResult(audio_file=audio_file, episode=episode, duration_ms=duration,
+                       diagnostics=diagnostics)
     if has_errors(diagnostics):
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
         raise ValidationFailed(f"{errors} error(s) in the chapters; nothing was written",
@@ -184,7 +199,7 @@ def prepare(
 
 
 def write(result: TagResult, options: WriteOptions | None = None) -> TagResult:
-    report = containers.write_chapters(result.audio, result.episode, options)
+    report = result.audio_file.write(result.episode, options)
     result.diagnostics += report.diagnostics
     result.written = True
     return result

@@ -104,7 +104,7 @@ def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
 
 
 def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
-    from podcast_tool import containers, pipeline
+    from podcast_tool import pipeline
     from podcast_tool.containers import WriteOptions
     from podcast_tool.formats import ExportOptions, get_format
 
@@ -119,10 +119,10 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     result.diagnostics = prepared.diagnostics
     episode, duration = prepared.episode, prepared.duration_ms
     result.chapter_count = len(episode.chapters)
-    existing = containers.read_chapters(job.audio)
+    existing = prepared.audio_file.read()
     result.previous_count = len(existing.chapters)
     old_rows, new_rows = comparable_rows(existing.chapters, episode.chapters, duration,
-                                         containers.detect(job.audio).capabilities)
+                                         prepared.audio_file.capabilities)
     result.change = describe_change(old_rows, new_rows)
     must_tag = settings.force or old_rows != new_rows
     if must_tag and old_rows == new_rows:

@@ -95,6 +95,22 @@ class WriteReport:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
+class ParsedAudio(Protocol):
+    """One audio file as a container parsed it: what is read once serves every operation."""
+
+    def duration_ms(self) -> int:
+        """The audio's duration."""
+
+    def read(self) -> Episode:
+        """Chapters (and episode title where stored) read from the file."""
+
+    def write(self, episode: Episode, options: WriteOptions) -> WriteReport:
+        """Replace the file's chapters with ``episode.chapters``, safely."""
+
+    def strip(self) -> int:
+        """Remove every chapter; return how many there were."""
+
+
 class Container(Protocol):
     #: Short name shown to users ("mp3", "mp4", "ogg", "flac").
     name: str
@@ -104,17 +120,8 @@ class Container(Protocol):
     def sniff(self, head: bytes) -> bool:
         """True if the first bytes of a file are this container's."""
 
-    def read(self, path: Path) -> Episode:
-        """Chapters (and episode title where stored) read from the file."""
-
-    def write(self, path: Path, episode: Episode, options: WriteOptions) -> WriteReport:
-        """Replace the file's chapters with ``episode.chapters``, safely."""
-
-    def strip(self, path: Path) -> int:
-        """Remove every chapter; return how many there were."""
-
-    def duration_ms(self, path: Path) -> int:
-        """The audio's duration."""
+    def open(self, path: Path) -> ParsedAudio:
+        """The file, parsed as this container's (lazily: each part when first needed)."""
 
 
 #: Modules defining ``CONTAINER`` (or ``CONTAINERS``, a tuple), in sniffing order.
@@ -234,33 +241,84 @@ def guarded(path: Path, action: Callable[[], T]) -> T:
         raise AudioFileError(f"cannot process the file: {detail}", path=path) from error
 
 
-def read_chapters(path: str | Path) -> Episode:
+class AudioFile:
+    """An audio file detected once and parsed once, for every operation of one command.
+
+    Its parse is reused while the file stays as it was (same inode, size and modification
+    time); a file another program changed meanwhile is parsed again, and a write or strip
+    makes the next use parse the new file.
+    """
+
+    def __init__(self, path: Path, container: Container) -> None:
+        self.path = path
+        self.container = container
+        self._parsed: ParsedAudio | None = None
+        self._signature: tuple[int, int, int] | None = None
+
+    @property
+    def capabilities(self) -> Capabilities:
+        return self.container.capabilities
+
+    def _current(self) -> ParsedAudio:
+        from podcast_tool.safewrite import file_signature
+
+        try:
+            signature = file_signature(self.path)
+        except OSError:
+            signature = None
+        if self._parsed is None or signature is None or signature != self._signature:
+            self._parsed = self.container.open(self.path)
+            self._signature = signature
+        return self._parsed
+
+    def parsed(self) -> ParsedAudio:
+        """The container's own parse of the file (its tag, movie or comments), for inspection."""
+        return guarded(self.path, self._current)
+
+    def duration_ms(self) -> int:
+        return guarded(self.path, lambda: self._current().duration_ms())
+
+    def read(self) -> Episode:
+        return guarded(self.path, lambda: self._current().read())
+
+    def write(self, episode: Episode, options: WriteOptions | None = None) -> WriteReport:
+        write_options = options or WriteOptions()
+        with file_lock(self.path, wait_seconds=write_options.lock_wait_seconds,
+                       on_wait=write_options.on_lock_wait):
+            try:
+                return guarded(self.path, lambda: self._current().write(episode, write_options))
+            finally:
+                self._parsed = None
+
+    def strip(self) -> int:
+        with file_lock(self.path):
+            try:
+                return guarded(self.path, lambda: self._current().strip())
+            finally:
+                self._parsed = None
+
+
+def open_audio(path: str | Path) -> AudioFile:
+    """``path`` detected as one of our containers (a clear error if none fits)."""
     path = Path(path)
-    container = detect(path)
-    return guarded(path, lambda: container.read(path))
+    return AudioFile(path, detect(path))
+
+
+def read_chapters(path: str | Path) -> Episode:
+    return open_audio(path).read()
 
 
 def write_chapters(path: str | Path, episode: Episode,
                    options: WriteOptions | None = None) -> WriteReport:
-    path = Path(path)
-    container = detect(path)
-    write_options = options or WriteOptions()
-    with file_lock(path, wait_seconds=write_options.lock_wait_seconds,
-                   on_wait=write_options.on_lock_wait):
-        return guarded(path, lambda: container.write(path, episode, write_options))
+    return open_audio(path).write(episode, options)
 
 
 def strip_chapters(path: str | Path) -> int:
-    path = Path(path)
-    container = detect(path)
-    with file_lock(path):
-        return guarded(path, lambda: container.strip(path))
+    return open_audio(path).strip()
 
 
 def audio_duration_ms(path: str | Path) -> int:
-    path = Path(path)
-    container = detect(path)
-    return guarded(path, lambda: container.duration_ms(path))
+    return open_audio(path).duration_ms()
 
 
 def audio_extensions() -> set[str]:

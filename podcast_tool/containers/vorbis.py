@@ -155,7 +155,7 @@ class VorbisCommentContainer:
     def sniff(self, head: bytes) -> bool:
         return self._sniff(head)
 
-    def _open(self, source: Path | BinaryIO, path: Path) -> FileType:
+    def parse(self, source: Path | BinaryIO, path: Path) -> FileType:
         try:
             return self.file_type(source)
         except MutagenError as error:
@@ -164,17 +164,10 @@ class VorbisCommentContainer:
                 path=path,
             ) from error
 
-    def read(self, path: Path) -> Episode:
-        audio = self._open(path, path)
-        comments = list(audio.tags or [])
-        title = next((value for key, value in comments if key.lower() == "title" and value), None)
-        return Episode(chapters=chapters_from_comments(comments), title=title, source=path,
-                       duration_ms=self._length_ms(audio))
+    def open(self, path: Path) -> VorbisCommentFile:
+        return VorbisCommentFile(self, path)
 
-    def duration_ms(self, path: Path) -> int:
-        return self._length_ms(self._open(path, path))
-
-    def write(self, path: Path, episode: Episode, options: WriteOptions) -> WriteReport:
+    def write(self, path: Path, episode: Episode) -> WriteReport:
         new_comments = chapter_comments(episode.chapters, path)
 
         def replace_chapters(comments: Any) -> None:
@@ -186,9 +179,8 @@ class VorbisCommentContainer:
             episode.chapters, path, self.capabilities, code="vorbis-not-kept",
             holds="Vorbis chapter comments hold start, title and URL"))
 
-    def strip(self, path: Path) -> int:
-        audio = self._open(path, path)
-        numbers = {chapter_key_number(key) for key, _ in (audio.tags or [])} - {None}
+    def strip(self, path: Path, comments: list[tuple[str, str]]) -> int:
+        numbers = {chapter_key_number(key) for key, _ in comments} - {None}
         if not numbers:
             return 0
 
@@ -203,16 +195,45 @@ class VorbisCommentContainer:
         with path.open("rb") as original, safewrite.rewrite(path, readable=True) as temp:
             safewrite.copy_range(original, temp, 0)
             temp.seek(0)
-            audio = self._open(temp, path)
+            audio = self.parse(temp, path)
             if audio.tags is None:  # a FLAC file may have no comment block yet
                 audio.add_tags()
             change(audio.tags)
             temp.seek(0)
             _save_surfacing_os_errors(audio, temp)
 
-    @staticmethod
-    def _length_ms(audio: FileType) -> int:
-        return round(audio.info.length * 1000)
+
+
+class VorbisCommentFile:
+    """An Ogg or FLAC file, parsed once by mutagen when first needed."""
+
+    def __init__(self, container: VorbisCommentContainer, path: Path) -> None:
+        self.container = container
+        self.path = path
+        self._audio: FileType | None = None
+
+    def audio(self) -> FileType:
+        if self._audio is None:
+            self._audio = self.container.parse(self.path, self.path)
+        return self._audio
+
+    def comments(self) -> list[tuple[str, str]]:
+        return list(self.audio().tags or [])
+
+    def duration_ms(self) -> int:
+        return round(self.audio().info.length * 1000)
+
+    def read(self) -> Episode:
+        comments = self.comments()
+        title = next((value for key, value in comments if key.lower() == "title" and value), None)
+        return Episode(chapters=chapters_from_comments(comments), title=title, source=self.path,
+                       duration_ms=self.duration_ms())
+
+    def write(self, episode: Episode, options: WriteOptions) -> WriteReport:
+        return self.container.write(self.path, episode)
+
+    def strip(self) -> int:
+        return self.container.strip(self.path, self.comments())
 
 
 def _save_surfacing_os_errors(audio: FileType, temp: BinaryIO) -> None:

@@ -15,8 +15,12 @@ import re
 import struct
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from podcast_tool.model import Chapter
+
+if TYPE_CHECKING:
+    from podcast_tool.containers.mp4.container import Mp4File
 
 #: Sidecar formats apps read, by what they are to the apps.
 SIDECAR_ROLES = {"json": "json", "psc": "podlove", "vtt": "webvtt", "youtube": "description",
@@ -227,15 +231,15 @@ def parse_chpl_raw(payload: bytes) -> tuple[list[ChplEntry], bool]:
     return entries, reserved_zero
 
 
-def read_mp4(path: Path) -> tuple[Mp4Facts, str | None]:
+def read_mp4(path: Path, mp4_file: Mp4File) -> tuple[Mp4Facts, str | None]:
     """MP4 facts (both chapter forms as stored) and the file's title."""
     from podcast_tool.containers.mp4.chapter_track import (
         read_text_samples_with_links,
         sample_count,
     )
-    from podcast_tool.containers.mp4.container import _opened
 
-    with _opened(path) as (handle, movie):
+    movie = mp4_file.movie()
+    with path.open("rb") as handle:
         udta = movie.udta
         chpl_box = udta.find(b"chpl") if udta is not None else None
         chpl, reserved_zero = (parse_chpl_raw(chpl_box.payload) if chpl_box is not None
@@ -265,23 +269,21 @@ def gather(audio: Path, sidecars: list[Path]) -> Facts:
     """Every fact the apps' rules use; errors name the file, as every command's do."""
     from podcast_tool import containers
 
-    container = containers.detect(audio)
-    duration = containers.audio_duration_ms(audio)
+    audio_file = containers.open_audio(audio)
+    container = audio_file.container
+    duration = audio_file.duration_ms()
     facts = Facts(audio=audio, container=container.name, duration_ms=duration)
 
     def read() -> None:
+        parsed: Any = audio_file.parsed()
         if container.name in ("mp3", "wav"):
-            from podcast_tool.containers.id3.mp3 import CONTAINER as MP3
-
             if container.name == "mp3":
-                tags = MP3._load(audio)
-                facts.id3 = read_id3(audio, tags)
-                facts.title = containers.read_chapters(audio).title
+                facts.id3 = read_id3(audio, parsed.tags())
+                facts.title = audio_file.read().title
         elif container.name == "mp4":
-            facts.mp4, facts.title = read_mp4(audio)
+            facts.mp4, facts.title = read_mp4(audio, parsed)
         else:
-            audio_file = container._open(audio, audio)  # type: ignore[attr-defined]
-            comments = list(audio_file.tags or [])
+            comments = parsed.comments()
             facts.vorbis = [(key, value) for key, value in comments
                             if re.match(r"chapter\d", key, re.IGNORECASE)]
             facts.title = next((v for k, v in comments if k.lower() == "title" and v), None)

@@ -189,3 +189,45 @@ def test_a_note_names_what_the_container_loses() -> None:
                                        code="vorbis-not-kept", holds="they hold start and title")
     assert note.message == ("they hold start and title only; not written: end times (a chapter "
                             "now runs to the next one)")
+
+
+@pytest.mark.parametrize("ext", ["mp3", "m4a", "flac"])
+@pytest.mark.parametrize("command", ["tag", "batch"])
+def test_a_command_detects_and_parses_each_audio_file_once(audio_copy, tmp_path, monkeypatch,
+                                                           ext, command):
+    audio = audio_copy(ext)
+    outline = tmp_path / "episode.md"
+    outline.write_text("0'00 Accueil\n0'05 Débat\n", encoding="utf-8")
+    detected: list[Path] = []
+    parsed: list[Path] = []
+    detect = containers.detect
+
+    def counting_detect(path):
+        detected.append(Path(path))
+        return detect(path)
+
+    monkeypatch.setattr(containers, "detect", counting_detect)
+    for kind in {type(container) for container in containers.all_containers()}:
+        original_open = kind.open
+
+        def counting_open(self, path, original_open=original_open):
+            parsed.append(path)
+            return original_open(self, path)
+
+        monkeypatch.setattr(kind, "open", counting_open)
+    # The preflight summary after a write reads the new file (another file): not counted here.
+    import podcast_tool.preflight
+
+    monkeypatch.setattr(podcast_tool.preflight, "summary_after_tagging", lambda *args: "")
+    if command == "tag":
+        result = CliRunner().invoke(main, ["tag", str(audio), str(outline)])
+    else:
+        (tmp_path / "audio").mkdir()
+        (tmp_path / "chapters").mkdir()
+        audio = audio.rename(tmp_path / "audio" / audio.name)
+        outline.rename(tmp_path / "chapters" / outline.name)
+        result = CliRunner().invoke(main, ["batch", str(tmp_path), "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert [c.title for c in containers.read_chapters(audio).chapters][-2:] == ["Accueil", "Débat"]
+    assert detected.count(audio) == 1 + 1  # the command's, and the check just above
+    assert parsed.count(audio) == 1 + 1

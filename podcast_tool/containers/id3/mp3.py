@@ -82,23 +82,75 @@ class Mp3Container:
         # MPEG audio frame sync with a layer set (ADTS AAC has layer 0).
         return len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06 != 0
 
+    def open(self, path: Path) -> Id3File:
+        return Id3File(self, path)
+
     def _check_tag(self, path: Path) -> None:
-        """Refuse a tag mutagen would take unbounded time or memory to read (see id3_guard)."""
+        """Refuse a tag mutagen would take unbounded time or memory to read (see id3.guard)."""
         with path.open("rb") as handle:
             try:
                 check_tag(handle.read(10), handle.read)
             except CostlyTagError as error:
                 raise AudioFileError(str(error), path=path) from None
 
-    def _load(self, path: Path) -> ChapterOrderedID3:
+    def load_tags(self, path: Path) -> ChapterOrderedID3:
+        """The file's ID3 tag (an empty one if it has none)."""
         self._check_tag(path)
         try:
             return ChapterOrderedID3(path)
         except ID3NoHeaderError:
             return ChapterOrderedID3()
 
-    def read(self, path: Path) -> Episode:
-        tags = self._load(path)
+    def load_duration_ms(self, path: Path) -> int:
+        from mutagen.mp3 import HeaderNotFoundError, MPEGInfo
+
+        with path.open("rb") as handle:
+            offset = tag_size(handle.read(10))
+            try:
+                # As mutagen's MP3 does, without parsing the tag a second time.
+                info = MPEGInfo(handle, offset or None)
+            except HeaderNotFoundError:
+                raise AudioFileError("no MPEG audio frames found; the file looks damaged",
+                                     path=path) from None
+        return round(info.length * 1000)
+
+    def write_notes(self, path: Path) -> WriteReport:
+        """What a write tells the user besides succeeding."""
+        return WriteReport()
+
+    def save(self, path: Path, tags: ID3, version: int) -> None:
+        buffer = io.BytesIO()
+        tags.save(buffer, v1=0, v2_version=version, padding=lambda info: PADDING)
+        new_tag = buffer.getvalue()
+        with path.open("rb") as original:
+            old_size = tag_size(original.read(10 + 4))
+            with rewrite(path) as out:
+                out.write(new_tag)
+                copy_range(original, out, old_size)
+
+
+class Id3File:
+    """An MP3 (or WAV) file: its tag and its duration, each read once, when first needed."""
+
+    def __init__(self, container: Mp3Container, path: Path) -> None:
+        self.container = container
+        self.path = path
+        self._tags: ChapterOrderedID3 | None = None
+        self._duration: int | None = None
+
+    def tags(self) -> ChapterOrderedID3:
+        if self._tags is None:
+            self._tags = self.container.load_tags(self.path)
+        return self._tags
+
+    def duration_ms(self) -> int:
+        if self._duration is None:
+            self.tags()  # a tag too costly to read is refused before anything else
+            self._duration = self.container.load_duration_ms(self.path)
+        return self._duration
+
+    def read(self) -> Episode:
+        tags = self.tags()
         chapters = []
         for frame in sorted(tags.getall("CHAP"), key=lambda f: f.start_time):
             sub = frame.sub_frames
@@ -120,22 +172,12 @@ class Mp3Container:
             if toc.flags & CTOCFlags.TOP_LEVEL:
                 toc_title = _text(toc.sub_frames, "TIT2")
         title = toc_title or _text(tags, "TIT2") or None
-        return Episode(chapters=chapters, title=title, source=path,
-                       duration_ms=self.duration_ms(path))
+        return Episode(chapters=chapters, title=title, source=self.path,
+                       duration_ms=self.duration_ms())
 
-    def duration_ms(self, path: Path) -> int:
-        from mutagen.mp3 import MP3, HeaderNotFoundError
-
-        self._check_tag(path)
-        try:
-            return round(MP3(path).info.length * 1000)
-        except HeaderNotFoundError:
-            raise AudioFileError("no MPEG audio frames found; the file looks damaged",
-                                 path=path) from None
-
-    def write(self, path: Path, episode: Episode, options: WriteOptions) -> WriteReport:
-        duration = self.duration_ms(path)
-        tags = self._load(path)
+    def write(self, episode: Episode, options: WriteOptions) -> WriteReport:
+        duration = self.duration_ms()
+        tags = self.tags()
         tags.delall("CHAP")
         tags.delall("CTOC")
         chapters = episode.chapters
@@ -150,28 +192,18 @@ class Mp3Container:
                           end_time=end if end is not None else duration,
                           start_offset=NO_OFFSET, end_offset=NO_OFFSET,
                           sub_frames=_sub_frames(chapter)))
-        self._save(path, tags, options.id3v2_version)
-        return WriteReport()
+        self.container.save(self.path, tags, options.id3v2_version)
+        return self.container.write_notes(self.path)
 
-    def strip(self, path: Path) -> int:
-        tags = self._load(path)
+    def strip(self) -> int:
+        tags = self.tags()
         count = len(tags.getall("CHAP"))
         if count or tags.getall("CTOC"):
             tags.delall("CHAP")
             tags.delall("CTOC")
             version = 4 if tags.version[1] == 4 else 3
-            self._save(path, tags, version)
+            self.container.save(self.path, tags, version)
         return count
-
-    def _save(self, path: Path, tags: ID3, version: int) -> None:
-        buffer = io.BytesIO()
-        tags.save(buffer, v1=0, v2_version=version, padding=lambda info: PADDING)
-        new_tag = buffer.getvalue()
-        with path.open("rb") as original:
-            old_size = tag_size(original.read(10 + 4))
-            with rewrite(path) as out:
-                out.write(new_tag)
-                copy_range(original, out, old_size)
 
 
 def _sub_frames(chapter: Chapter) -> list:

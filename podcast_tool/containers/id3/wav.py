@@ -31,7 +31,7 @@ from pathlib import Path
 
 from mutagen.id3 import ID3NoHeaderError
 
-from podcast_tool.containers import Capabilities, WriteOptions, WriteReport
+from podcast_tool.containers import Capabilities, WriteReport
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag, claimed_size
 from podcast_tool.containers.id3.mp3 import (
     MAX_TOC_ENTRIES,
@@ -40,7 +40,7 @@ from podcast_tool.containers.id3.mp3 import (
     Mp3Container,
 )
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError, WriteError
-from podcast_tool.model import Diagnostic, Episode, Severity
+from podcast_tool.model import Diagnostic, Severity
 from podcast_tool.safewrite import copy_range, rewrite
 
 ID3_CHUNK_IDS = (b"id3 ", b"ID3 ")
@@ -123,7 +123,7 @@ class WavContainer(Mp3Container):
     def sniff(self, head: bytes) -> bool:
         return (len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE") or is_rf64(head)
 
-    def duration_ms(self, path: Path) -> int:
+    def load_duration_ms(self, path: Path) -> int:
         with path.open("rb") as handle:
             layout = read_layout(handle, path)
             fmt = next(c for c in layout.chunks if c.chunk_id == b"fmt ")
@@ -135,7 +135,7 @@ class WavContainer(Mp3Container):
                                  path=path)
         return round(data.size * 1000 / bytes_per_second)
 
-    def _load(self, path: Path) -> ChapterOrderedID3:
+    def load_tags(self, path: Path) -> ChapterOrderedID3:
         with path.open("rb") as handle:
             layout = read_layout(handle, path)
             chunk = next((c for c in layout.chunks if c.chunk_id in ID3_CHUNK_IDS), None)
@@ -155,15 +155,13 @@ class WavContainer(Mp3Container):
         except ID3NoHeaderError:  # an empty or foreign chunk: the next write replaces it
             return ChapterOrderedID3()
 
-    def write(self, path: Path, episode: Episode, options: WriteOptions) -> WriteReport:
-        report = super().write(path, episode, options)
-        report.diagnostics.append(Diagnostic(
+    def write_notes(self, path: Path) -> WriteReport:
+        return WriteReport(diagnostics=[Diagnostic(
             Severity.INFO, "wav-chapters",
             "chapters were written in the WAV's ID3 chunk: ffmpeg-based tools read them, "
-            "but podcast apps do not play WAV", file=str(path), hint=CONVERT_HINT))
-        return report
+            "but podcast apps do not play WAV", file=str(path), hint=CONVERT_HINT)])
 
-    def _save(self, path: Path, tags: ChapterOrderedID3, version: int) -> None:
+    def save(self, path: Path, tags: ChapterOrderedID3, version: int) -> None:
         new_tag = b""
         if len(tags):  # no frame left: drop the chunk rather than keep an empty tag
             buffer = io.BytesIO()

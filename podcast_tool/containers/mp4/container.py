@@ -62,11 +62,10 @@ UNMOVABLE_OFFSET_BOXES = (b"saio",)
 
 
 @contextlib.contextmanager
-def _opened(path: Path) -> Iterator[tuple[BinaryIO, Movie]]:
-    """The file open for reading, its movie parsed; damage becomes an error naming the file."""
+def _box_errors(path: Path) -> Iterator[None]:
+    """Damage found while parsing or laying out boxes becomes an error naming the file."""
     try:
-        with path.open("rb") as handle:
-            yield handle, load_movie(handle)
+        yield
     except FragmentedMovieError:
         raise UnsupportedAudioError(
             "fragmented MP4 (moof boxes), which podcast-tool cannot chapter",
@@ -379,40 +378,62 @@ class Mp4Container:
             return head[size + 4:size + 8] in (b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide")
         return True
 
-    def read(self, path: Path) -> Episode:
-        with _opened(path) as (handle, movie):
-            chapters = read_chapters(handle, movie)
-            title = movie.title()
-            duration, timescale = movie.duration()
-        return Episode(chapters=chapters, title=title, source=path,
-                       duration_ms=round(duration * 1000 / timescale) or self._mutagen_ms(path))
+    def open(self, path: Path) -> Mp4File:
+        return Mp4File(path)
 
-    def duration_ms(self, path: Path) -> int:
-        with _opened(path) as (_, movie):
-            duration, timescale = movie.duration()
-        return round(duration * 1000 / timescale) or self._mutagen_ms(path)
 
-    def _mutagen_ms(self, path: Path) -> int:
+class Mp4File:
+    """An MP4 file: its movie box parsed once, when first needed.
+
+    A write or strip edits that parse (the registry parses the file again after it).
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._movie: Movie | None = None
+
+    def movie(self) -> Movie:
+        if self._movie is None:
+            with _box_errors(self.path), self.path.open("rb") as handle:
+                self._movie = load_movie(handle)
+        return self._movie
+
+    def duration_ms(self) -> int:
+        with _box_errors(self.path):
+            duration, timescale = self.movie().duration()
+        return round(duration * 1000 / timescale) or self._mutagen_ms()
+
+    def _mutagen_ms(self) -> int:
         from mutagen.mp4 import MP4
 
-        return round(MP4(path).info.length * 1000)
+        return round(MP4(self.path).info.length * 1000)
 
-    def write(self, path: Path, episode: Episode, options: WriteOptions) -> WriteReport:
+    def read(self) -> Episode:
+        movie = self.movie()
+        with _box_errors(self.path), self.path.open("rb") as handle:
+            chapters = read_chapters(handle, movie)
+            title = movie.title()
+        return Episode(chapters=chapters, title=title, source=self.path,
+                       duration_ms=self.duration_ms())
+
+    def write(self, episode: Episode, options: WriteOptions) -> WriteReport:
         chapters = sorted(episode.chapters, key=lambda chapter: chapter.start_ms)
-        with _opened(path) as (handle, movie):
+        movie = self.movie()
+        with _box_errors(self.path), self.path.open("rb") as handle:
             edit = _remove_old_chapters(movie)
-            diagnostics = (_add_chapters(edit, chapters, episode, path, options) if chapters
+            diagnostics = (_add_chapters(edit, chapters, episode, self.path, options) if chapters
                            else [])
             if edit.changed:
-                _write(path, handle, edit)
+                _write(self.path, handle, edit)
         return WriteReport(diagnostics=diagnostics)
 
-    def strip(self, path: Path) -> int:
-        with _opened(path) as (handle, movie):
+    def strip(self) -> int:
+        movie = self.movie()
+        with _box_errors(self.path), self.path.open("rb") as handle:
             count = len(read_chapters(handle, movie))
             edit = _remove_old_chapters(movie)
             if edit.changed:
-                _write(path, handle, edit)
+                _write(self.path, handle, edit)
         return count
 
 
