@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: demo test lint bench clean browser
+.PHONY: demo test lint bench clean browser messages
 
 $(VENV): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,15 @@ lint: $(VENV)
 
 bench: $(VENV)
 	$(BIN)/python -m bench
+
+# Refresh the French catalogue from the sources: new texts appear untranslated (tests fail until
+# they are translated), texts gone from the code are dropped.
+messages: $(VENV)
+	mkdir -p build
+	$(BIN)/pybabel extract -F babel.cfg --no-location --sort-output --no-wrap -c TRANSLATORS: \
+		--project podcast-tool -o build/podcast_tool.pot .
+	$(BIN)/pybabel update -i build/podcast_tool.pot -d podcast_tool/locale -D podcast_tool \
+		--no-wrap --ignore-obsolete --ignore-pot-creation-date
 
 clean:
 	rm -rf $(VENV) build *.egg-info

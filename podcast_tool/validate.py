@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from podcast_tool.i18n import N_, _, and_list, quoted
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.outline.timecodes import format_clock, format_duration, format_fr
 
@@ -50,14 +51,17 @@ class _Checker:
         self.found.append(Diagnostic(severity, code, message, self.file, line, hint))
 
 
-_INVALID_WHAT = "an invisible control character (or a broken one) that chapter markers cannot hold"
-_INVALID_HINT = "remove it; it usually comes from copying text out of another program"
+_INVALID_HINT = N_("remove it; it usually comes from copying text out of another program")
 
 
 def _name(chapter: Chapter) -> str:
     title = INVALID_CHARACTERS.sub("", chapter.title)  # never echo control codes to a terminal
     title = title if len(title) <= 50 else title[:49] + "…"
-    return f"« {title} »" if title else "the untitled chapter"
+    return quoted(title) if title else _("the untitled chapter")
+
+
+def _code_point(character: str) -> str:
+    return f"U+{ord(character):04X}"
 
 
 def validate(episode: Episode, *, duration_ms: int | None = None, gap_warning_ms: int = 30_000,
@@ -71,26 +75,31 @@ def validate(episode: Episode, *, duration_ms: int | None = None, gap_warning_ms
     chapters = episode.chapters
     duration = duration_ms if duration_ms is not None else episode.duration_ms
     if not chapters:
-        check.add(Severity.ERROR, "no-chapters", None, "no chapter found: no line starts with a time",
-                  "start each chapter's line with its time, e.g. 0'20 Accueil or 00:20 Accueil")
+        check.add(Severity.ERROR, "no-chapters", None,
+                  _("no chapter found: no line starts with a time"),
+                  _("start each chapter's line with its time, e.g. 0'20 Accueil or 00:20 Accueil"))
         return check.found
     _check_count(check, chapters, capabilities)
     if chapters[0].start_ms >= TIME_OF_DAY_MS:
         check.add(Severity.WARNING, "time-of-day", chapters[0],
-                  f"the first chapter starts {format_duration(chapters[0].start_ms)} into the "
-                  "recording: are these times of day (an agenda) rather than times in the recording?",
-                  "write each time from the start of the recording: if it began at 9h30, 9h30 is "
-                  "0'00 and 10h15 is 45'00")
+                  _("the first chapter starts {duration} into the recording: are these times of "
+                    "day (an agenda) rather than times in the recording?").format(
+                      duration=format_duration(chapters[0].start_ms)),
+                  _("write each time from the start of the recording: if it began at 9h30, 9h30 "
+                    "is 0'00 and 10h15 is 45'00"))
     elif chapters[0].start_ms > 0:
         check.add(Severity.WARNING, "first-not-at-zero", chapters[0],
-                  f"the first chapter starts at {check.time(chapters[0].start_ms)}: players show no "
-                  f"chapter for the first {format_duration(chapters[0].start_ms)}",
-                  f"start it at {check.time(0)} if the recording begins with it, or add a chapter at "
-                  f"{check.time(0)} for the opening")
+                  _("the first chapter starts at {time}: players show no chapter for the first "
+                    "{duration}").format(time=check.time(chapters[0].start_ms),
+                                         duration=format_duration(chapters[0].start_ms)),
+                  _("start it at {zero} if the recording begins with it, or add a chapter at "
+                    "{zero} for the opening").format(zero=check.time(0)))
     if episode.title and (found := INVALID_CHARACTERS.search(episode.title)):
         check.add(Severity.ERROR, "invalid-characters", None,
-                  f"the episode's title contains U+{ord(found.group()):04X}, {_INVALID_WHAT}",
-                  _INVALID_HINT)
+                  _("the episode's title contains {code_point}, an invisible control character "
+                    "(or a broken one) that chapter markers cannot hold").format(
+                      code_point=_code_point(found.group())),
+                  _(_INVALID_HINT))
     ends = effective_ends(chapters, duration)
     seen_titles: dict[str, Chapter] = {}
     for index, chapter in enumerate(chapters):
@@ -100,17 +109,22 @@ def validate(episode: Episode, *, duration_ms: int | None = None, gap_warning_ms
         key = " ".join(chapter.title.casefold().split())
         if key and key in seen_titles:
             first = seen_titles[key]
+            message = (_("{chapter} is also the title of the chapter at {time} (line {line})")
+                       if first.line else _("{chapter} is also the title of the chapter at {time}"))
             check.add(Severity.INFO, "duplicate-title", chapter,
-                      f"{_name(chapter)} is also the title of the chapter at "
-                      f"{check.time(first.start_ms)}" + (f" (line {first.line})" if first.line else ""),
-                      "fine if intended; a distinct title helps listeners find their way")
+                      message.format(chapter=_name(chapter), time=check.time(first.start_ms),
+                                     line=first.line),
+                      _("fine if intended; a distinct title helps listeners find their way"))
         seen_titles.setdefault(key, chapter)
     last_end = ends[-1]
     if duration is not None and last_end is not None and duration - last_end > ENDS_BEFORE_AUDIO_MS:
         check.add(Severity.WARNING, "ends-before-audio", chapters[-1],
-                  f"the last chapter ends at {check.time(last_end)} but the recording lasts "
-                  f"{check.time(duration)}: {format_duration(duration - last_end)} are in no chapter",
-                  "is this the right recording? If so, end the last chapter later or add a chapter")
+                  _("the last chapter ends at {end} but the recording lasts {length}: {duration} "
+                    "are in no chapter").format(end=check.time(last_end),
+                                                length=check.time(duration),
+                                                duration=format_duration(duration - last_end)),
+                  _("is this the right recording? If so, end the last chapter later or add a "
+                    "chapter"))
     return sorted(check.found, key=lambda d: d.line or 0)
 
 
@@ -126,8 +140,7 @@ def chapter_limit(capabilities: Capabilities | None = None) -> tuple[int, str] |
         return None
     limit, limited = tightest
     labels = list(dict.fromkeys(container.capabilities.label for container in limited))
-    named = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
-    return limit, named
+    return limit, and_list(labels)
 
 
 def _check_count(check: _Checker, chapters: list[Chapter],
@@ -137,56 +150,71 @@ def _check_count(check: _Checker, chapters: list[Chapter],
         return
     limit, named = found
     check.add(Severity.WARNING, "too-many-chapters", chapters[limit],
-              f"{len(chapters)} chapters: {named} chapter lists hold at most {limit}",
-              f"merge some chapters; players may drop the ones after the {limit}th")
+              _("{count} chapters: {containers} chapter lists hold at most {most}").format(
+                  count=len(chapters), containers=named, most=limit),
+              _("merge some chapters; players may drop the ones after the {most}th").format(
+                  most=limit))
 
 
 def _check_chapter(check: _Checker, chapter: Chapter, previous: Chapter | None,
                    following: Chapter | None, end: int | None, duration: int | None,
                    gap_warning_ms: int) -> None:
     start = chapter.start_ms
-    for field, text in (("title", chapter.title), ("description", chapter.description)):
+    for message, text in (
+            (N_("the title of the chapter at {time} contains {code_point}, an invisible control "
+                "character (or a broken one) that chapter markers cannot hold"), chapter.title),
+            (N_("the description of the chapter at {time} contains {code_point}, an invisible "
+                "control character (or a broken one) that chapter markers cannot hold"),
+             chapter.description)):
         if found := INVALID_CHARACTERS.search(text):
             check.add(Severity.ERROR, "invalid-characters", chapter,
-                      f"the {field} of the chapter at {check.time(start)} contains "
-                      f"U+{ord(found.group()):04X}, {_INVALID_WHAT}", _INVALID_HINT)
+                      _(message).format(time=check.time(start), code_point=_code_point(found.group())),
+                      _(_INVALID_HINT))
     if not chapter.title.strip():
-        check.add(Severity.ERROR, "empty-title", chapter, f"the chapter at {check.time(start)} has no title",
-                  "write the title after the time, on the same line")
+        check.add(Severity.ERROR, "empty-title", chapter,
+                  _("the chapter at {time} has no title").format(time=check.time(start)),
+                  _("write the title after the time, on the same line"))
     in_order = previous is None or start > previous.start_ms
     if not in_order and previous is not None:
         same = start == previous.start_ms
+        message = (_("{chapter} starts at {time}, the same time as the chapter before it") if same
+                   else _("{chapter} starts at {time}, before the chapter above it ({previous})"))
         check.add(Severity.ERROR, "start-not-increasing", chapter,
-                  f"{_name(chapter)} starts at {check.time(start)}, "
-                  + ("the same time as the chapter before it" if same
-                     else f"before the chapter above it ({check.time(previous.start_ms)})"),
-                  "chapters must be listed in time order, each starting after the one before; "
-                  "check the time for a typo")
+                  message.format(chapter=_name(chapter), time=check.time(start),
+                                 previous=check.time(previous.start_ms)),
+                  _("chapters must be listed in time order, each starting after the one before; "
+                    "check the time for a typo"))
     if duration is not None and start >= duration:
         check.add(Severity.ERROR, "past-audio-end", chapter,
-                  f"{_name(chapter)} starts at {check.time(start)}, after the end of the recording "
-                  f"({check.time(duration)})", "check the time, and that this is the right recording")
+                  _("{chapter} starts at {time}, after the end of the recording ({length})").format(
+                      chapter=_name(chapter), time=check.time(start), length=check.time(duration)),
+                  _("check the time, and that this is the right recording"))
     written_end = chapter.end_ms
     if written_end is not None:
         if written_end <= start:
+            message = (_("{chapter} ends at {end}, when it starts ({start})")
+                       if written_end == start
+                       else _("{chapter} ends at {end}, before it starts ({start})"))
             check.add(Severity.ERROR, "end-before-start", chapter,
-                      f"{_name(chapter)} ends at {check.time(written_end)}, "
-                      f"{'when' if written_end == start else 'before'} it starts ({check.time(start)})",
-                      "the second time of a range is the chapter's end; check it for a typo")
+                      message.format(chapter=_name(chapter), end=check.time(written_end),
+                                     start=check.time(start)),
+                      _("the second time of a range is the chapter's end; check it for a typo"))
             return
         if duration is not None and start < duration < written_end:
             check.add(Severity.WARNING, "end-past-audio-end", chapter,
-                      f"{_name(chapter)} ends at {check.time(written_end)}, after the end of the "
-                      f"recording ({check.time(duration)})",
-                      "players stop it at the end of the recording; check the time")
+                      _("{chapter} ends at {end}, after the end of the recording ({length})").format(
+                          chapter=_name(chapter), end=check.time(written_end),
+                          length=check.time(duration)),
+                      _("players stop it at the end of the recording; check the time"))
         if following is not None and following.start_ms > start:
             _check_gap(check, chapter, following, written_end, gap_warning_ms)
     if end is not None and start < end < start + SHORT_CHAPTER_MS and not (
             duration is not None and start >= duration):
         check.add(Severity.WARNING, "short-chapter", chapter,
-                  f"{_name(chapter)} lasts only {format_duration(end - start)}",
-                  f"chapters under {SHORT_CHAPTER_MS // 1000} s are hard to pick in a player; "
-                  "merge it with a neighbour unless it is meant")
+                  _("{chapter} lasts only {duration}").format(
+                      chapter=_name(chapter), duration=format_duration(end - start)),
+                  _("chapters under {seconds} s are hard to pick in a player; merge it with a "
+                    "neighbour unless it is meant").format(seconds=SHORT_CHAPTER_MS // 1000))
 
 
 def _check_gap(check: _Checker, chapter: Chapter, following: Chapter, written_end: int,
@@ -194,18 +222,22 @@ def _check_gap(check: _Checker, chapter: Chapter, following: Chapter, written_en
     next_start = following.start_ms
     if written_end > next_start:
         check.add(Severity.ERROR, "overlap", chapter,
-                  f"{_name(chapter)} ends at {check.time(written_end)}, after the next chapter "
-                  f"starts ({check.time(next_start)})",
-                  "a chapter must end at or before the next one's start; check both times")
+                  _("{chapter} ends at {end}, after the next chapter starts ({next})").format(
+                      chapter=_name(chapter), end=check.time(written_end),
+                      next=check.time(next_start)),
+                  _("a chapter must end at or before the next one's start; check both times"))
     elif written_end < next_start:
         gap = next_start - written_end
-        where = (f"between the end of {_name(chapter)} ({check.time(written_end)}) and the next "
-                 f"chapter ({check.time(next_start)})")
+        fields = {"duration": format_duration(gap), "chapter": _name(chapter),
+                  "end": check.time(written_end), "next": check.time(next_start)}
         if gap > gap_warning_ms:
             check.add(Severity.WARNING, "gap", chapter,
-                      f"{format_duration(gap)} in no chapter {where}",
-                      "players keep showing the chapter before it: end it later, or add a chapter "
-                      "for what is said in between")
+                      _("{duration} in no chapter between the end of {chapter} ({end}) and the "
+                        "next chapter ({next})").format(**fields),
+                      _("players keep showing the chapter before it: end it later, or add a "
+                        "chapter for what is said in between"))
         else:
-            check.add(Severity.INFO, "short-gap", chapter, f"{format_duration(gap)} {where}",
-                      "players keep showing the chapter before it; fine for a short pause")
+            check.add(Severity.INFO, "short-gap", chapter,
+                      _("{duration} between the end of {chapter} ({end}) and the next chapter "
+                        "({next})").format(**fields),
+                      _("players keep showing the chapter before it; fine for a short pause"))

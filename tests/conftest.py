@@ -7,6 +7,7 @@ fresh copy in the test's own temporary folder.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 import subprocess
@@ -17,6 +18,9 @@ import pytest
 
 from podcast_tool.ffmpeg import ffmpeg_exe
 from tests.browser import browser, page  # noqa: F401 - fixtures for the browser tests
+
+# Tests read English messages unless they ask for another language (--lang, or their own env).
+os.environ["PODCAST_TOOL_LANG"] = "en"
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED_OUTLINE = ROOT / "chapters" / "travail-pair-2020-12-18.md"

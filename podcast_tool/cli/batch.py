@@ -19,6 +19,8 @@ from podcast_tool.cli.common import (
     stderr_console,
     stdout_console,
 )
+from podcast_tool.cli.localized import Command
+from podcast_tool.i18n import N_
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -35,40 +37,38 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-@click.command("batch")
+@click.command("batch", cls=Command,
+               help=N_("Tag every recording under ROOT (default: this folder) from its outline.\n\nPairs "
+                    "audio/NAME.mp3 (or .m4a .m4b .ogg .opus .flac) with chapters/NAME.md (or .txt, "
+                    ".json, .vtt, .cue…). A manifest lists the pairs instead: a CSV file with the "
+                    "columns audio,chapters and optionally snap,id3v2,from,export, or a TOML file of "
+                    "[[recording]] tables with the same keys; its relative paths are relative to the "
+                    "manifest's folder, and its options override the command's for that "
+                    "recording.\n\nRecordings whose chapters already match their outline are skipped "
+                    "(--force rewrites them). Exit codes: 0 all tagged or unchanged, 1 a recording "
+                    "failed, 2 usage error."))
 @click.argument("root", required=False, default=".",
                 type=click.Path(path_type=Path, file_okay=False))
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
-              help="CSV or TOML file listing the recordings and their chapter files.")
-@click.option("--snap", is_flag=True, help="Move chapter times to the real pauses first.")
+              help=N_("CSV or TOML file listing the recordings and their chapter files."))
+@click.option("--snap", is_flag=True, help=N_("Move chapter times to the real pauses first."))
 @click.option("--export", "export", metavar="FORMATS",
-              help="Sidecar formats to write beside each recording, e.g. json,vtt,psc.")
+              help=N_("Sidecar formats to write beside each recording, e.g. json,vtt,psc."))
 @click.option("--from", "from_format", metavar="FORMAT",
-              help="Chapter format of the chapter files (default: detected per file).")
+              help=N_("Chapter format of the chapter files (default: detected per file)."))
 @click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4"]), default="3",
-              show_default=True, help="ID3v2 version for MP3.")
+              show_default=True, help=N_("ID3v2 version for MP3."))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
-              help="Recordings tagged at once (default: the number of cores).")
-@click.option("--dry-run", is_flag=True, help="Validate and show what would change; write nothing.")
-@click.option("--force", is_flag=True, help="Rewrite recordings whose chapters already match.")
+              help=N_("Recordings tagged at once (default: the number of cores)."))
+@click.option("--dry-run", is_flag=True, help=N_("Validate and show what would change; write nothing."))
+@click.option("--force", is_flag=True, help=N_("Rewrite recordings whose chapters already match."))
 @click.option("--allow-outside", is_flag=True,
-              help="Tag files outside ROOT (manifest paths, symbolic links).")
-@click.option("--json", "as_json", is_flag=True, help="Print a machine-readable report.")
+              help=N_("Tag files outside ROOT (manifest paths, symbolic links)."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print a machine-readable report."))
 @handles_errors
 def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
             from_format: str | None, id3v2_version: str, jobs: int | None, dry_run: bool,
             force: bool, allow_outside: bool, as_json: bool) -> None:
-    """Tag every recording under ROOT (default: this folder) from its outline.
-
-    Pairs audio/NAME.mp3 (or .m4a .m4b .ogg .opus .flac) with chapters/NAME.md (or .txt,
-    .json, .vtt, .cue…). A manifest lists the pairs instead: a CSV file with the columns
-    audio,chapters and optionally snap,id3v2,from,export, or a TOML file of [[recording]]
-    tables with the same keys; its relative paths are relative to the manifest's folder, and
-    its options override the command's for that recording.
-
-    Recordings whose chapters already match their outline are skipped (--force rewrites them).
-    Exit codes: 0 all tagged or unchanged, 1 a recording failed, 2 usage error.
-    """
     from podcast_tool.batch.plan import parse_export, plan_folder, plan_manifest
     from podcast_tool.batch.report import RecordingOptions, RunSettings
     from podcast_tool.formats import get_format

@@ -8,22 +8,24 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import handles_errors, print_diagnostics, print_json, stdout_console
+from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table, episode_to_dict
-from podcast_tool.model import Severity
+from podcast_tool.i18n import N_, ngettext
+from podcast_tool.model import Diagnostic, Severity
 
 
-@click.command("check")
+@click.command("check", cls=Command,
+               help=N_("Validate OUTLINE and print its chapters and diagnostics."))
 @click.argument("outline", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--audio", type=click.Path(path_type=Path, dir_okay=False),
-              help="Also check the chapters against this recording's duration.")
-@click.option("--strict", is_flag=True, help="Exit 1 on warnings too.")
-@click.option("--json", "as_json", is_flag=True, help="Print chapters and diagnostics as JSON.")
+              help=N_("Also check the chapters against this recording's duration."))
+@click.option("--strict", is_flag=True, help=N_("Exit 1 on warnings too."))
+@click.option("--json", "as_json", is_flag=True, help=N_("Print chapters and diagnostics as JSON."))
 @click.option("--from", "from_format", metavar="FORMAT",
-              help="Chapter format of OUTLINE (default: detected).")
+              help=N_("Chapter format of OUTLINE (default: detected)."))
 @handles_errors
 def command(outline: Path, audio: Path | None, strict: bool, as_json: bool,
             from_format: str | None) -> None:
-    """Validate OUTLINE and print its chapters and diagnostics."""
     from podcast_tool import pipeline
 
     checked = pipeline.check(outline, audio, from_format=from_format)
@@ -39,13 +41,20 @@ def command(outline: Path, audio: Path | None, strict: bool, as_json: bool,
         if episode.chapters:
             stdout_console().print(chapter_table(episode, duration))
         print_diagnostics(diagnostics)
-        counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
-        summary = ", ".join(_count(number, word) for number, word in (
-            (len(episode.chapters), "chapter"), (counts[Severity.ERROR], "error"),
-            (counts[Severity.WARNING], "warning"), (counts[Severity.INFO], "note")))
-        stdout_console().print(summary)
+        stdout_console().print(summary(len(episode.chapters), diagnostics))
     sys.exit(1 if failed else 0)
 
 
-def _count(number: int, word: str) -> str:
-    return f"{number} {word}{'' if number == 1 else 's'}"
+def summary(chapters: int, diagnostics: list[Diagnostic]) -> str:
+    """``12 chapters, 0 errors, 1 warning, 2 notes``."""
+    counts = {s: sum(d.severity is s for d in diagnostics) for s in Severity}
+    parts = [
+        ngettext("{count} chapter", "{count} chapters", chapters).format(count=chapters),
+        ngettext("{count} error", "{count} errors", counts[Severity.ERROR]).format(
+            count=counts[Severity.ERROR]),
+        ngettext("{count} warning", "{count} warnings", counts[Severity.WARNING]).format(
+            count=counts[Severity.WARNING]),
+        ngettext("{count} note", "{count} notes", counts[Severity.INFO]).format(
+            count=counts[Severity.INFO]),
+    ]
+    return ", ".join(parts)

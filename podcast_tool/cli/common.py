@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from podcast_tool.errors import PodcastToolError
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Diagnostic, Severity
 from podcast_tool.outline.text import CONTROL_CHARACTERS
 
@@ -30,10 +31,13 @@ def shown(text: str) -> str:
 
 
 #: Help of the snap options, shared by ``snap`` and ``tag --snap``.
-WINDOW_HELP = "Search this many seconds on each side of every written time."
-MIN_PAUSE_HELP = "Shortest silence, in seconds, that counts as a pause (breaths are shorter)."
+WINDOW_HELP = N_("Search this many seconds on each side of every written time.")
+MIN_PAUSE_HELP = N_("Shortest silence, in seconds, that counts as a pause (breaths are shorter).")
 
 SEVERITY_STYLE = {Severity.ERROR: "bold red", Severity.WARNING: "yellow", Severity.INFO: "cyan"}
+#: What a diagnostic's severity is called in front of its message (gcc's words in French).
+SEVERITY_LABEL = {Severity.ERROR: N_("error:"), Severity.WARNING: N_("warning:"),
+                  Severity.INFO: N_("info:")}
 
 
 def stdout_console() -> Console:
@@ -56,12 +60,13 @@ def handles_errors(function: F) -> F:
             console = stderr_console()
             where = error.location()
             head = f"{shown(where)}: " if where else ""
-            console.print(f"{head}[bold red]error:[/] {shown(error.message)}")
+            label = _("error:")
+            console.print(f"{head}[bold red]{label}[/] {shown(error.message)}")
             if error.hint:
-                console.print(f"  [dim]hint: {shown(error.hint)}[/]")
+                console.print(f"  [dim]{hint_line(error.hint)}[/]")
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
-            stderr_console().print("interrupted; files being written were left as they were")
+            stderr_console().print(_("interrupted; files being written were left as they were"))
             sys.exit(130)
 
     return wrapper  # type: ignore[return-value]
@@ -75,9 +80,14 @@ def print_diagnostics(diagnostics: list[Diagnostic], *, show_info: bool = True) 
         where = diagnostic.location()
         head = f"{shown(where)}: " if where else ""
         style = SEVERITY_STYLE[diagnostic.severity]
-        console.print(f"{head}[{style}]{diagnostic.severity.value}:[/] {shown(diagnostic.message)}")
+        label = _(SEVERITY_LABEL[diagnostic.severity])
+        console.print(f"{head}[{style}]{label}[/] {shown(diagnostic.message)}")
         if diagnostic.hint:
-            console.print(f"  [dim]hint: {shown(diagnostic.hint)}[/]")
+            console.print(f"  [dim]{hint_line(diagnostic.hint)}[/]")
+
+
+def hint_line(hint: str) -> str:
+    return _("hint: {hint}").format(hint=shown(hint))
 
 
 def print_json(data: object) -> None:

@@ -7,20 +7,23 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import handles_errors, print_diagnostics, stdout_console
+from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table
+from podcast_tool.i18n import N_
 
 SEED = Path("chapters/travail-pair-2020-12-18.md")
 
 
-@click.command("demo")
+@click.command("demo", cls=Command,
+               help=N_("Synthesize a replay of the seed webinar, tag it from its outline, show the "
+                    "result."))
 @click.option("--outline", type=click.Path(path_type=Path, dir_okay=False), default=SEED,
-              show_default=True, help="The outline to build the replay from.")
+              show_default=True, help=N_("The outline to build the replay from."))
 @click.option("--output", type=click.Path(path_type=Path, dir_okay=False), default=None,
-              help="Where to write the replay [default: audio/<outline name>.mp3].")
-@click.option("--fresh", is_flag=True, help="Synthesize again even if the replay exists.")
+              help=N_("Where to write the replay [default: audio/<outline name>.mp3]."))
+@click.option("--fresh", is_flag=True, help=N_("Synthesize again even if the replay exists."))
 @handles_errors
 def command(outline: Path, output: Path | None, fresh: bool) -> None:
-    """Synthesize a replay of the seed webinar, tag it from its outline, show the result."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
     from podcast_tool import demo, pipeline

@@ -5,15 +5,17 @@ from __future__ import annotations
 import click
 
 from podcast_tool.cli.common import handles_errors, stdout_console
+from podcast_tool.cli.localized import Command
+from podcast_tool.i18n import N_
 
 #: Short headings, so the table fits 80 columns (the caption explains them).
 FEATURE_HEADINGS = {"end": "end", "description": "descr.", "url": "link", "image": "image", "toc": "toc"}
 
 
-@click.command("formats")
+@click.command("formats", cls=Command,
+               help=N_("List the chapter formats (for --format and --from) and what each keeps."))
 @handles_errors
 def command() -> None:
-    """List the chapter formats (for --format and --from) and what each keeps."""
     from rich.table import Table
 
     from podcast_tool.formats import FEATURES, all_formats

@@ -7,17 +7,19 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import handles_errors, print_json, shown, stdout_console
+from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table, episode_to_dict
+from podcast_tool.i18n import N_
 
 
-@click.command("show")
+@click.command("show", cls=Command,
+               help=N_("Show the chapters stored in SOURCE (an audio file, or any chapter file)."))
 @click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--json", "as_json", is_flag=True, help="Print the chapters as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the chapters as JSON."))
 @click.option("--from", "from_format", metavar="FORMAT",
-              help="Chapter format of SOURCE when it is not audio (default: detected).")
+              help=N_("Chapter format of SOURCE when it is not audio (default: detected)."))
 @handles_errors
 def command(source: Path, as_json: bool, from_format: str | None) -> None:
-    """Show the chapters stored in SOURCE (an audio file, or any chapter file)."""
     from podcast_tool.pipeline import load_chapters
 
     episode, _ = load_chapters(source, from_format)

@@ -15,31 +15,31 @@ from podcast_tool.cli.common import (
     shown,
     stdout_console,
 )
+from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import episode_to_dict, snap_summary, snap_table
 from podcast_tool.errors import UsageError
+from podcast_tool.i18n import N_
 
 
-@click.command("snap")
+@click.command("snap", cls=Command,
+               help=N_("Propose moving each time of OUTLINE to a real pause nearby in AUDIO.\n\nNothing "
+                    "is written unless -o FILE or --in-place is given; AUDIO is never changed (use "
+                    "`tag --snap` to write snapped chapters into it)."))
 @click.argument("audio", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("outline", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--from", "from_format", metavar="FORMAT",
-              help="Chapter format of OUTLINE (default: detected).")
+              help=N_("Chapter format of OUTLINE (default: detected)."))
 @click.option("--window", type=click.FloatRange(min=0.5, max=600), default=10.0,
               show_default=True, metavar="SECONDS", help=WINDOW_HELP)
 @click.option("--min-pause", type=click.FloatRange(min=0.05, max=60), default=0.8,
               show_default=True, metavar="SECONDS", help=MIN_PAUSE_HELP)
-@click.option("--json", "as_json", is_flag=True, help="Print the moves as JSON.")
+@click.option("--json", "as_json", is_flag=True, help=N_("Print the moves as JSON."))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
-              help="Write the corrected outline to FILE, in the notation of OUTLINE.")
-@click.option("--in-place", is_flag=True, help="Overwrite OUTLINE with the corrected times.")
+              help=N_("Write the corrected outline to FILE, in the notation of OUTLINE."))
+@click.option("--in-place", is_flag=True, help=N_("Overwrite OUTLINE with the corrected times."))
 @handles_errors
 def command(audio: Path, outline: Path, from_format: str | None, window: float, min_pause: float,
             as_json: bool, output: Path | None, in_place: bool) -> None:
-    """Propose moving each time of OUTLINE to a real pause nearby in AUDIO.
-
-    Nothing is written unless -o FILE or --in-place is given; AUDIO is never changed
-    (use `tag --snap` to write snapped chapters into it).
-    """
     from podcast_tool import pipeline
 
     if output is not None and in_place:

@@ -8,23 +8,23 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import handles_errors, shown, stderr_console, stdout_console
+from podcast_tool.cli.localized import Command
 from podcast_tool.errors import PodcastToolError
+from podcast_tool.i18n import N_
 
 
 def _chapters(count: int) -> str:
     return f"{count} chapter" if count == 1 else f"{count} chapters"
 
 
-@click.command("strip")
+@click.command("strip", cls=Command,
+               help=N_("Remove every chapter from each AUDIO file (MP3, M4A/M4B, Ogg, Opus, FLAC, "
+                    "WAV).\n\nOther tags and cover art stay. A file that fails is reported and the "
+                    "others are still processed; the exit code is then 1."))
 @click.argument("audio", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--dry-run", is_flag=True, help="Show how many chapters would be removed; write nothing.")
+@click.option("--dry-run", is_flag=True, help=N_("Show how many chapters would be removed; write nothing."))
 @handles_errors
 def command(audio: tuple[Path, ...], dry_run: bool) -> None:
-    """Remove every chapter from each AUDIO file (MP3, M4A/M4B, Ogg, Opus, FLAC, WAV).
-
-    Other tags and cover art stay. A file that fails is reported and the
-    others are still processed; the exit code is then 1.
-    """
     from podcast_tool import pipeline
 
     out, err = stdout_console(), stderr_console()

@@ -7,15 +7,17 @@ from typing import TYPE_CHECKING
 from rich.table import Table
 
 from podcast_tool.cli.common import shown
+from podcast_tool.i18n import N_, _, decimal, ngettext, number
 from podcast_tool.model import Episode, effective_ends
 from podcast_tool.outline.timecodes import format_clock, format_duration
 
 if TYPE_CHECKING:
     from podcast_tool.snap.placement import SnapReport
 
-STATUS_TEXT = {"no-pause": "kept: no pause", "flat": "kept: no speech", "edge": "edge",
-               "past-end": "kept: past the end", "no-room": "kept: no room"}
+STATUS_TEXT = {"no-pause": N_("kept: no pause"), "flat": N_("kept: no speech"), "edge": N_("edge"),
+               "past-end": N_("kept: past the end"), "no-room": N_("kept: no room")}
 CONFIDENCE_STYLE = {"high": "green", "medium": "yellow", "low": "red"}
+CONFIDENCE_LABEL = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 
 def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
@@ -23,10 +25,10 @@ def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
     # Titles and file names are the user's text, never rich markup ("[/b]" would crash rich).
     table = Table(title=shown(title) if title else None, title_justify="left")
     table.add_column("#", justify="right", style="dim")
-    table.add_column("start", justify="right")
-    table.add_column("end", justify="right")
-    table.add_column("duration", justify="right")
-    table.add_column("title")
+    table.add_column(_("start"), justify="right")
+    table.add_column(_("end"), justify="right")
+    table.add_column(_("duration"), justify="right")
+    table.add_column(_("title"))
     ends = effective_ends(episode.chapters, duration_ms or episode.duration_ms)
     for index, (chapter, end) in enumerate(zip(episode.chapters, ends, strict=True), start=1):
         written_end = chapter.end_ms is not None
@@ -67,32 +69,37 @@ def episode_to_dict(episode: Episode, duration_ms: int | None = None) -> dict[st
 
 
 def _seconds(ms: int, signed: bool = False) -> str:
-    text = f"{ms / 1000:+.1f} s" if signed else f"{ms / 1000:.1f} s"
-    return text.replace("-", "−")
+    text = decimal(ms / 1000, 1)
+    if signed and ms >= 0:
+        text = "+" + text
+    return f"{text} s".replace("-", "−")
 
 
 def snap_table(report: SnapReport) -> Table:
     """Written time → snapped time, shift, pause length and confidence, one row per boundary."""
     options = report.options
-    table = Table(title=f"Snapping to pauses (±{options.window_ms / 1000:g} s, "
-                        f"pauses of {options.min_pause_ms / 1000:g} s or more)",
-                  title_justify="left")
+    title = _("Snapping to pauses (±{window} s, pauses of {pause} s or more)").format(
+        window=number(options.window_ms / 1000), pause=number(options.min_pause_ms / 1000))
+    table = Table(title=title, title_justify="left")
     table.add_column("#", justify="right", style="dim")
-    table.add_column("chapter")
-    table.add_column("written", justify="right")
-    table.add_column("snapped", justify="right")
-    table.add_column("shift", justify="right")
-    table.add_column("pause", justify="right")
-    table.add_column("confidence")
+    table.add_column(_("chapter"))
+    table.add_column(_("written"), justify="right")
+    table.add_column(_("snapped"), justify="right")
+    table.add_column(_("shift"), justify="right")
+    table.add_column(_("pause"), justify="right")
+    table.add_column(_("confidence"))
     for row in report.rows:
         numbers = ",".join(map(str, row.chapters))
         if row.status == "moved":
             label = row.confidence_label
-            confidence = f"[{CONFIDENCE_STYLE[label]}]{row.confidence:.2f} {label}[/]"
+            shown_label = _(CONFIDENCE_LABEL[label])
+            confidence = (f"[{CONFIDENCE_STYLE[label]}]{decimal(row.confidence, 2)} "
+                          f"{shown_label}[/]")
             snapped = f"[bold]{format_clock(row.snapped_ms)}[/]"
             shift = _seconds(row.shift_ms, signed=True)
         else:
-            confidence = f"[dim]{STATUS_TEXT.get(row.status, row.status)}[/]"
+            status = _(STATUS_TEXT[row.status]) if row.status in STATUS_TEXT else row.status
+            confidence = f"[dim]{status}[/]"
             snapped = f"[dim]{format_clock(row.snapped_ms)}[/]"
             shift = "[dim]—[/]"
         pause = _seconds(row.pause_ms) if row.pause_ms is not None else "—"
@@ -103,5 +110,9 @@ def snap_table(report: SnapReport) -> Table:
 
 def snap_summary(report: SnapReport) -> str:
     kept = sum(row.status not in ("moved", "edge") for row in report.rows)
-    text = f"moved {report.moved} of {len(report.rows)} boundaries"
-    return text + (f"; kept {kept} at the written time" if kept else "")
+    total = len(report.rows)
+    moved = ngettext("moved {moved} of {count} boundary", "moved {moved} of {count} boundaries",
+                     total).format(moved=report.moved, count=total)
+    if not kept:
+        return moved
+    return _("{moved}; kept {kept} at the written time").format(moved=moved, kept=kept)

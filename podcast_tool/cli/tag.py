@@ -9,39 +9,41 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import (
-    MIN_PAUSE_HELP,
-    WINDOW_HELP,
     handles_errors,
     print_diagnostics,
     shown,
     stderr_console,
     stdout_console,
 )
+from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table, snap_summary, snap_table
 from podcast_tool.errors import UsageError
+from podcast_tool.i18n import N_
 
 
-@click.command("tag")
+@click.command("tag", cls=Command,
+               help=N_("Write the chapters of CHAPTERS (an outline or any chapter file) into AUDIO."))
 @click.argument("audio", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("chapters", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--from", "from_format", metavar="FORMAT",
-              help="Chapter format of CHAPTERS (default: detected).")
+              help=N_("Chapter format of CHAPTERS (default: detected)."))
 @click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4"]), default="3",
-              show_default=True, help="ID3v2 version for MP3 (2.3 is read most widely).")
+              show_default=True, help=N_("ID3v2 version for MP3 (2.3 is read most widely)."))
 @click.option("--gap-title", default="Pause", show_default=True, metavar="TEXT",
-              help="MP4: title of a pause of 30 s or more between a chapter's written end and "
-                   "the next start ('' leaves it in the chapter before).")
-@click.option("--dry-run", is_flag=True, help="Validate and show the chapters; write nothing.")
+              help=N_("MP4: title of a pause of 30 s or more between a chapter's written end "
+                      "and the next start ('' leaves it in the chapter before)."))
+@click.option("--dry-run", is_flag=True, help=N_("Validate and show the chapters; write nothing."))
 @click.option("--snap", is_flag=True,
-              help="Move each time to a real pause nearby in AUDIO before writing.")
+              help=N_("Move each time to a real pause nearby in AUDIO before writing."))
 @click.option("--window", type=click.FloatRange(min=0.5, max=600), metavar="SECONDS",
-              help=WINDOW_HELP + " With --snap. [default: 10]")
+              help=N_("Search this many seconds on each side of every written time. With --snap. "
+                      "[default: 10]"))
 @click.option("--min-pause", type=click.FloatRange(min=0.05, max=60), metavar="SECONDS",
-              help=MIN_PAUSE_HELP + " With --snap. [default: 0.8]")
+              help=N_("Shortest silence, in seconds, that counts as a pause (breaths are shorter). "
+                      "With --snap. [default: 0.8]"))
 @handles_errors
 def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
             gap_title: str, dry_run: bool, snap: bool, window: float | None, min_pause: float | None) -> None:
-    """Write the chapters of CHAPTERS (an outline or any chapter file) into AUDIO."""
     if not snap and (window is not None or min_pause is not None):
         raise UsageError("--window and --min-pause only apply with --snap")
     from podcast_tool import pipeline
