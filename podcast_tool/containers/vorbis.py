@@ -49,11 +49,13 @@ from mutagen.oggvorbis import OggVorbis
 from podcast_tool import safewrite
 from podcast_tool.containers import Capabilities, WriteOptions, WriteReport, not_kept_note
 from podcast_tool.errors import AudioFileError, ChapterFormatError
-from podcast_tool.model import Chapter, Episode
+from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_hms_ms
 
 #: Three digits: CHAPTER000 … CHAPTER999.
 MAX_CHAPTERS = 1000
+#: AntennaPod's reader keys chapters by the number's last two digits: 000 to 099 stay apart.
+TWO_DIGIT_READER_MAX = 100
 #: Two hour digits: ffmpeg reads ``%02d:%02d:%02d.%03d``.
 MAX_START_MS = 100 * 3600 * 1000 - 1
 
@@ -175,7 +177,7 @@ class VorbisCommentContainer:
             comments.extend(new_comments)
 
         self._edit(path, replace_chapters)
-        return WriteReport(diagnostics=not_kept_note(
+        return WriteReport(diagnostics=_two_digit_reader_warning(episode.chapters, path) + not_kept_note(
             episode.chapters, path, self.capabilities, code="vorbis-not-kept",
             holds="Vorbis chapter comments hold start, title and URL"))
 
@@ -234,6 +236,17 @@ class VorbisCommentFile:
 
     def strip(self) -> int:
         return self.container.strip(self.path, self.comments())
+
+
+def _two_digit_reader_warning(chapters: list[Chapter], path: Path) -> list[Diagnostic]:
+    """AntennaPod takes a chapter's id from two digits of its number: CHAPTER100 collides."""
+    if len(chapters) <= TWO_DIGIT_READER_MAX:
+        return []
+    return [Diagnostic(
+        Severity.WARNING, "vorbis-antennapod-ids",
+        f"{len(chapters)} chapters: AntennaPod reads only two digits of the chapter number, so "
+        f"CHAPTER{TWO_DIGIT_READER_MAX} collides with CHAPTER000 and it lists no chapter at all",
+        file=str(path), hint=f"at most {TWO_DIGIT_READER_MAX} chapters for AntennaPod listeners")]
 
 
 def _save_surfacing_os_errors(audio: FileType, temp: BinaryIO) -> None:

@@ -126,62 +126,18 @@ class Facts:
 
 # --- ID3 -------------------------------------------------------------------------------------
 
-def _syncsafe(data: bytes) -> int:
-    value = 0
-    for byte in data:
-        value = (value << 7) | (byte & 0x7F)
-    return value
-
-
-def _frame_sizes(body: bytes, version: int, start: int) -> list[tuple[str, int, int]]:
-    """(frame id, body offset, body size) of the frames in ``body[start:]``."""
-    frames = []
-    offset = start
-    while offset + 10 <= len(body) and body[offset:offset + 1] not in (b"\x00", b""):
-        frame_id = body[offset:offset + 4].decode("latin-1")
-        raw = body[offset + 4:offset + 8]
-        size = _syncsafe(raw) if version == 4 else struct.unpack(">I", raw)[0]
-        if offset + 10 + size > len(body):
-            break
-        frames.append((frame_id, offset + 10, size))
-        offset += 10 + size
-    return frames
-
-
-def raw_id3_sub_frames(tag: bytes) -> dict[str, list[tuple[str, int]]]:
-    """Each CHAP's sub-frames (id, stored size), by element ID, read from the tag's bytes."""
-    if len(tag) < 10 or tag[:3] != b"ID3" or tag[3] not in (3, 4):
-        return {}
-    version, flags = tag[3], tag[5]
-    body = tag[10:10 + _syncsafe(tag[6:10])]
-    start = 0
-    if flags & 0x40 and len(body) >= 4:
-        extended = _syncsafe(body[:4]) if version == 4 else struct.unpack(">I", body[:4])[0] + 4
-        start = extended
-    found: dict[str, list[tuple[str, int]]] = {}
-    for frame_id, offset, size in _frame_sizes(body, version, start):
-        if frame_id != "CHAP":
-            continue
-        frame = body[offset:offset + size]
-        end_of_id = frame.find(b"\x00")
-        if end_of_id < 0:
-            continue
-        element_id = frame[:end_of_id].decode("latin-1")
-        subs = _frame_sizes(frame, version, end_of_id + 1 + 16)
-        found[element_id] = [(sub_id, sub_size) for sub_id, _, sub_size in subs]
-    return found
-
-
 def read_id3(path: Path, tags: object) -> Id3Facts:
     """ID3 facts from a mutagen tag (semantics) and the file's bytes (sizes, flags)."""
     from mutagen.id3 import CTOCFlags
 
+    from podcast_tool.containers.id3.frames import chapter_sub_frames, syncsafe
+
     with path.open("rb") as handle:
         head = handle.read(10)
-        size = _syncsafe(head[6:10]) if head[:3] == b"ID3" else 0
+        size = syncsafe(head[6:10]) if head[:3] == b"ID3" else 0
         tag = head + handle.read(size)
     version = tag[3] if tag[:3] == b"ID3" else 3
-    sizes = raw_id3_sub_frames(tag)
+    sizes = chapter_sub_frames(tag)
     toc_children = None
     for toc in tags.getall("CTOC"):  # type: ignore[attr-defined]
         if toc.flags & CTOCFlags.TOP_LEVEL:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podcast_tool.containers.id3.frames import SYNCSAFE_SAME_BELOW
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import (
     CHPL_LABEL,
@@ -18,8 +19,6 @@ from podcast_tool.preflight.rules import App, Finding, Reading, Rule
 
 SOURCE = "FFmpeg source: libavformat/id3v2.c (read_chapter), mov.c (mov_read_chapters, " \
          "mov_read_chpl), oggparsevorbis.c / flacdec.c (ff_vorbis_comment chapters)"
-#: A syncsafe size reads the same as a plain integer only below this.
-SYNCSAFE_SAME_BELOW = 128
 
 
 def read(facts: Facts) -> Reading:

@@ -16,9 +16,10 @@ from mutagen.id3 import APIC, CHAP, CTOC, ID3, TIT2, TIT3, WXXX, CTOCFlags, ID3N
 from mutagen.id3._tags import save_frame  # mutagen has no public per-frame encoder
 
 from podcast_tool.containers import Capabilities, WriteOptions, WriteReport
+from podcast_tool.containers.id3.frames import misread_by_libavformat
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.errors import AudioFileError
-from podcast_tool.model import Chapter, Episode, effective_ends
+from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.safewrite import copy_range, rewrite
 
 #: "Ignore the byte offsets, use the times" (ID3v2 Chapter Frame Addendum).
@@ -118,7 +119,8 @@ class Mp3Container:
         """What a write tells the user besides succeeding."""
         return WriteReport()
 
-    def save(self, path: Path, tags: ID3, version: int) -> None:
+    def save(self, path: Path, tags: ID3, version: int) -> bytes:
+        """Write ``tags`` before the file's audio; return the new tag's bytes."""
         buffer = io.BytesIO()
         tags.save(buffer, v1=0, v2_version=version, padding=lambda info: PADDING)
         new_tag = buffer.getvalue()
@@ -127,6 +129,7 @@ class Mp3Container:
             with rewrite(path) as out:
                 out.write(new_tag)
                 copy_range(original, out, old_size)
+        return new_tag
 
 
 class Id3File:
@@ -192,8 +195,10 @@ class Id3File:
                           end_time=end if end is not None else duration,
                           start_offset=NO_OFFSET, end_offset=NO_OFFSET,
                           sub_frames=_sub_frames(chapter)))
-        self.container.save(self.path, tags, options.id3v2_version)
-        return self.container.write_notes(self.path)
+        new_tag = self.container.save(self.path, tags, options.id3v2_version)
+        report = self.container.write_notes(self.path)
+        report.diagnostics += _libavformat_risk(new_tag, ids, chapters, episode, self.path)
+        return report
 
     def strip(self) -> int:
         tags = self.tags()
@@ -204,6 +209,27 @@ class Id3File:
             version = 4 if tags.version[1] == 4 else 3
             self.container.save(self.path, tags, version)
         return count
+
+
+def _libavformat_risk(tag: bytes, ids: list[str], chapters: list[Chapter], episode: Episode,
+                      path: Path) -> list[Diagnostic]:
+    """A warning for each chapter ffmpeg-based players will lose from an ID3v2.4 tag."""
+    lost = set(misread_by_libavformat(tag))
+    diagnostics = []
+    for element_id, chapter in zip(ids, chapters, strict=True):
+        if element_id not in lost:
+            continue
+        where = (str(episode.source), chapter.line) if episode.source and chapter.line else (
+            str(path), None)
+        diagnostics.append(Diagnostic(
+            Severity.WARNING, "id3v24-ffmpeg-lost",
+            f"ID3v2.4: chapter {chapters.index(chapter) + 1} ({chapter.title[:60]!r}) will be "
+            "MISSING in every ffmpeg-based player (mpv, VLC, PyAV, many Android apps): its "
+            "title, description or image takes 128 bytes or more, and libavformat misreads "
+            "v2.4 sub-frame sizes, so it drops the chapter", file=where[0], line=where[1],
+            hint="write ID3v2.3 (--id3v2 3, the default), or shorten the title and description "
+                 "and drop the chapter image"))
+    return diagnostics
 
 
 def _sub_frames(chapter: Chapter) -> list:
