@@ -139,6 +139,10 @@ def export(source: str | Path, format_name: str, *, from_format: str | None = No
                             add_zero_chapter=add_zero_chapter, zero_chapter_title=zero_chapter_title,
                             duration_ms=duration, snippet=snippet)
     text, more = target.dump(episode, options)
+    if "toc" not in target.keeps:
+        from podcast_tool.formats.common import hidden_chapters_note
+
+        more += hidden_chapters_note(episode.chapters, target.label, None)
     return text, diagnostics + more
 
 
@@ -183,6 +187,11 @@ def prepare(
     diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
     episode.duration_ms = duration
     diagnostics += validate(episode, duration_ms=duration, capabilities=audio_file.capabilities)
+    if not has_errors(diagnostics):
+        from podcast_tool.formats.common import hidden_chapters_note
+
+        diagnostics += hidden_chapters_note(episode.chapters, "an audio file's chapter list",
+                                            str(audio_file.path))
     result = TagResult(audio_file=audio_file, episode=episode, duration_ms=duration,
                        diagnostics=diagnostics)
     if has_errors(diagnostics):

@@ -107,6 +107,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     from podcast_tool import pipeline
     from podcast_tool.containers import WriteOptions
     from podcast_tool.formats import ExportOptions, get_format
+    from podcast_tool.formats.common import hidden_chapters_note
 
     before = file_signature(job.audio) if job.audio.exists() else None
     snap_options = None
@@ -136,6 +137,9 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
         text, diagnostics = get_format(name).dump(
             episode, ExportOptions(audio_name=job.audio.name, duration_ms=duration))
         sidecar_diagnostics += diagnostics
+        if "toc" not in get_format(name).keeps:
+            sidecar_diagnostics += hidden_chapters_note(episode.chapters, get_format(name).label,
+                                                        str(target))
         rendered.append((name, target, text.encode("utf-8")))
 
     if settings.dry_run:

@@ -22,7 +22,9 @@ def command() -> None:
 
     table = Table(title="Chapter formats", title_justify="left",
                   caption="Every format keeps start times and titles. end: end times; descr.: "
-                          "descriptions; link, image: per-chapter URL and image; toc: hidden chapters.",
+                          "descriptions; link, image: per-chapter URL and image; toc: hidden chapters "
+                          "(toc: false; written {hidden} in outlines), which the formats marked "
+                          "shown write as normal chapters, as audio files do.",
                   caption_justify="left")
     table.add_column("name", style="bold", no_wrap=True)
     table.add_column("format", min_width=16)
@@ -30,7 +32,8 @@ def command() -> None:
     for feature in FEATURES:
         table.add_column(FEATURE_HEADINGS[feature], justify="center")
     for chapter_format in all_formats():
-        marks = ["[green]yes[/]" if feature in chapter_format.keeps else "[dim]–[/]"
+        marks = ["[green]yes[/]" if feature in chapter_format.keeps
+                 else "[dim]shown[/]" if feature == "toc" else "[dim]–[/]"
                  for feature in FEATURES]
         table.add_row(chapter_format.name, chapter_format.label,
                       " ".join(chapter_format.extensions), *marks)

@@ -140,3 +140,14 @@ def drop_implied_ends(chapters: list[Chapter]) -> None:
     for chapter, following in zip(chapters, chapters[1:], strict=False):
         if chapter.end_ms == following.start_ms:
             chapter.end_ms = None
+
+
+def hidden_chapters_note(chapters: list[Chapter], holder: str, file: str | None) -> list[Diagnostic]:
+    """An info note when hidden chapters (``toc: false``) go where nothing can hide them."""
+    hidden = [c for c in chapters if not c.toc]
+    if not hidden:
+        return []
+    return [Diagnostic(Severity.WARNING, "hidden-shown",
+                       f"{len(hidden)} hidden chapter(s) (toc: false) written as normal chapters: "
+                       f"{holder} has no hidden chapters", file=file,
+                       hint="JSON chapters keep them hidden (export --format json)")]

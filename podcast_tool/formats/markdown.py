@@ -33,7 +33,7 @@ from podcast_tool.outline.timecodes import format_time
 RANGE_JOINERS = {"fr": " à ", "clock": " – "}
 #: Link and image targets the outline parser reads: no spaces, no parentheses.
 TARGET_RE = re.compile(r"[^()\s]+")
-KEPT = ("start_ms", "end_ms", "title", "description", "url", "image", "notes")
+KEPT = ("start_ms", "end_ms", "title", "description", "url", "image", "toc", "notes")
 
 
 def one_line(text: str) -> str:
@@ -52,7 +52,7 @@ class MarkdownFormat:
         self.name = name
         self.label = label
         self.extensions = extensions
-        self.keeps = frozenset({"end", "description", "url", "image"})
+        self.keeps = frozenset({"end", "description", "url", "image", "toc"})
         self.bullet = bullet
         self.range_joiners = range_joiners
         #: Blank lines before and after a chapter's notes.
@@ -111,6 +111,8 @@ class MarkdownFormat:
             text += f" *{escape_markdown(one_line(chapter.description))}*"
         if chapter.image:
             text += f" ![]({chapter.image})"
+        if not chapter.toc:
+            text += " {hidden}"
         return text
 
     def _changes(self, written: list[Chapter], read: list[Chapter],

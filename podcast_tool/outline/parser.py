@@ -10,6 +10,8 @@ Rules (issue 2 §2):
 - The rest of the line is the title (Markdown removed); ``**Title** *Description*`` gives both.
   ``[text](https://…)`` gives the chapter's URL (the title keeps ``text``), ``![alt](image.jpg)``
   its image; links and images in the notes count when the line has none.
+- ``{hidden}`` (or ``{masqué}``, ``{toc: false}``) at the end of a chapter line marks it hidden:
+  a chapter for metadata only (Podcasting 2.0 JSON ``toc: false``), not for tables of contents.
 - The lines after a chapter, up to the next one, are its notes (kept as Markdown for show notes).
   A note line that must begin with a time escapes it with a backslash: ``\\0:20 …``.
 - Two-field times (``1'30``, ``1:30``) are minutes and seconds, unless that would put a chapter
@@ -64,6 +66,9 @@ _LINKED_TIME = re.compile(r"\((?P<target>[^()\s]{0,2000})\)")
 _TITLE_SEPARATOR = re.compile(rf"{_SPACE}{{0,8}}(?:[-–—|:>→]{_SPACE}{{0,8}}|[.,;]{_SPACE}{{1,8}})?")
 _HEADING = re.compile(r"[ \t]{0,3}#[ \t]+(?P<text>.{0,300})")
 _BLANK_RUNS = re.compile(r"\n{3,}")
+#: ``{hidden}`` ending a chapter line: a chapter left out of tables of contents.
+HIDDEN_MARK = re.compile(r"[ \t]{0,20}\{[ \t]{0,5}(?:hidden|masqu[ée]|toc[ \t]{0,3}[:=][ \t]{0,3}false)"
+                         r"[ \t]{0,5}\}[ \t]{0,20}$", re.IGNORECASE)
 
 
 @dataclass
@@ -228,10 +233,14 @@ def _chapter(times: LineTimes, start_ms: int, end_ms: int | None, number: int, f
         diagnostics.append(Diagnostic(
             Severity.INFO, "control-characters", "removed invisible control characters from the title",
             file, number, "they usually come from copying text out of another program"))
-    links = extract_links(remove_controls(times.rest))
+    rest = remove_controls(times.rest)
+    hidden = HIDDEN_MARK.search(rest)
+    if hidden:
+        rest = rest[:hidden.start()]
+    links = extract_links(rest)
     title, description = split_title(links.text, times.open_bold)
     return Chapter(start_ms=start_ms, title=title, end_ms=end_ms, description=description,
-                   url=times.url or links.url, image=links.image, line=number)
+                   url=times.url or links.url, image=links.image, toc=hidden is None, line=number)
 
 
 def _attach_notes(chapter_line: ChapterLine) -> None:

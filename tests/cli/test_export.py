@@ -177,8 +177,8 @@ def test_formats_lists_every_format_with_what_it_keeps() -> None:
                  "youtube", "markdown"):
         assert name in rows, result.stdout
     marks = {name: [cell.strip() for cell in row.split("│")[4:9]] for name, row in rows.items()}
-    # end, descriptions, links, images, toc
+    # end, descriptions, links, images, toc (hidden chapters: kept, or shown as normal ones)
     assert marks["json"] == ["yes", "–", "yes", "yes", "yes"]
-    assert marks["psc"] == ["–", "–", "yes", "yes", "–"]
-    assert marks["cue"] == ["–", "–", "–", "–", "–"]
-    assert marks["markdown"] == ["yes", "yes", "yes", "yes", "–"]
+    assert marks["psc"] == ["–", "–", "yes", "yes", "shown"]
+    assert marks["cue"] == ["–", "–", "–", "–", "shown"]
+    assert marks["markdown"] == ["yes", "yes", "yes", "yes", "yes"]

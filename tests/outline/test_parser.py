@@ -385,7 +385,7 @@ def test_format_is_registered_as_the_fallback() -> None:
     assert formats.get_format("outline") is FORMAT
     assert FORMAT.label == "Outline (text/Markdown with times)"
     assert FORMAT.extensions == (".md", ".txt", ".markdown")
-    assert FORMAT.keeps == {"end", "description", "url", "image"}
+    assert FORMAT.keeps == {"end", "description", "url", "image", "toc"}
     assert not FORMAT.sniff(seed_text())
     assert formats.guess_format(seed_text(), SEED_OUTLINE) is FORMAT
     episode, diagnostics = FORMAT.load(seed_text(), SEED_OUTLINE)

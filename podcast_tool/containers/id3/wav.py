@@ -161,7 +161,8 @@ class WavContainer(Mp3Container):
             "chapters were written in the WAV's ID3 chunk: ffmpeg-based tools read them, "
             "but podcast apps do not play WAV", file=str(path), hint=CONVERT_HINT)])
 
-    def save(self, path: Path, tags: ChapterOrderedID3, version: int) -> None:
+    def save(self, path: Path, tags: ChapterOrderedID3, version: int) -> bytes:
+        """Write ``tags`` as the WAV's ID3 chunk; return the new tag's bytes."""
         new_tag = b""
         if len(tags):  # no frame left: drop the chunk rather than keep an empty tag
             buffer = io.BytesIO()
@@ -192,6 +193,7 @@ class WavContainer(Mp3Container):
                         out.write(b"\0")
                 if layout.chunks_end < layout.file_size:
                     copy_range(original, out, layout.chunks_end)
+        return new_tag
 
 
 def _stored_size(piece: RiffChunk | bytes) -> int:
