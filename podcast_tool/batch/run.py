@@ -97,8 +97,9 @@ def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
     except OSError as error:
         result.fail(ErrorInfo(f"{error.strerror or error}", error.filename or str(job.audio)))
     except Exception as error:  # noqa: BLE001 - a bug on one recording must not stop the batch
-        result.fail(ErrorInfo(f"unexpected error ({type(error).__name__}: {error}); this is a "
-                              "bug in podcast-tool, please report it", str(job.audio)))
+        from podcast_tool.bugs import bug_message, write_bug_report
+
+        result.fail(ErrorInfo(bug_message(error, write_bug_report(error)), str(job.audio)))
     result.seconds = time.perf_counter() - started
     return result
 

@@ -68,6 +68,12 @@ def handles_errors(function: F) -> F:
         except KeyboardInterrupt:
             stderr_console().print(_("interrupted; files being written were left as they were"))
             sys.exit(130)
+        except Exception as error:  # noqa: BLE001 - the last boundary: a bug, reported as one
+            from podcast_tool.bugs import BUG_EXIT_CODE, bug_message, write_bug_report
+
+            message = bug_message(error, write_bug_report(error))
+            stderr_console().print(f"[bold red]error:[/] {shown(message)}")
+            sys.exit(BUG_EXIT_CODE)
 
     return wrapper  # type: ignore[return-value]
 

@@ -226,8 +226,25 @@ def _head_behind_id3(handle: BinaryIO, head: bytes) -> bytes:
 T = TypeVar("T")
 
 
+def damage_errors() -> tuple[type[BaseException], ...]:
+    """The errors that mean "this file is damaged or unreadable", as mediafile draws the line.
+
+    mutagen's own errors, ``struct``'s (a field cut short), our box parser's, zlib's (a
+    compressed frame that does not inflate), an end of file met early, and the system's.
+    Anything else raised while handling a file is a bug, and surfaces as one.
+    """
+    import struct
+    import zlib
+
+    from mutagen import MutagenError
+
+    from podcast_tool.containers.mp4.boxes import BoxError
+
+    return (MutagenError, struct.error, BoxError, zlib.error, EOFError, OSError)
+
+
 def guarded(path: Path, action: Callable[[], T]) -> T:
-    """Run ``action``; turn any non-podcast-tool failure into an error naming ``path``."""
+    """Run ``action``; turn a damaged file's failure into an error naming ``path``."""
     try:
         return action()
     except PodcastToolError:
@@ -235,9 +252,11 @@ def guarded(path: Path, action: Callable[[], T]) -> T:
     except MemoryError:
         raise AudioFileError("the file claims an impossible size; it looks damaged",
                              path=path) from None
-    except Exception as error:  # noqa: BLE001 - the one boundary around third-party code
+    except damage_errors() as error:
         # Some libraries raise with an empty message (mutagen's ID3NoHeaderError on a cut tag).
         detail = str(error).strip() or "it looks damaged or cut short"
+        if isinstance(error, OSError) and error.strerror:
+            detail = error.strerror
         raise AudioFileError(f"cannot process the file: {detail}", path=path) from error
 
 
