@@ -54,6 +54,9 @@ def handles_errors(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from podcast_tool import containers
+
+        containers.on_recovery = say_recovered
         try:
             return function(*args, **kwargs)
         except PodcastToolError as error:
@@ -76,6 +79,10 @@ def handles_errors(function: F) -> F:
             sys.exit(BUG_EXIT_CODE)
 
     return wrapper  # type: ignore[return-value]
+
+
+def say_recovered(path: Any, message: str) -> None:
+    stderr_console().print(f"{shown(str(path))}: [cyan]note:[/] {shown(message)}")
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], *, show_info: bool = True) -> None:

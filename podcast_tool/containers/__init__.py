@@ -15,6 +15,7 @@ inside comes out as an ``AudioFileError`` naming the file.
 from __future__ import annotations
 
 import importlib
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -93,6 +94,10 @@ class WriteReport:
     """What a write did, beyond succeeding: warnings and notes for the user."""
 
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    #: True when only the tag's bytes were rewritten, in place (see podcast_tool.inplace).
+    in_place: bool = False
+    #: Bytes an in-place edit wrote (journal included); None for a whole-file rewrite.
+    bytes_written: int | None = None
 
 
 class ParsedAudio(Protocol):
@@ -158,9 +163,28 @@ def all_containers() -> list[Container]:
     return found
 
 
+#: Told (file, what was done) when an interrupted in-place edit is undone; the CLI prints it.
+on_recovery: Callable[[Path, str], None] | None = None
+
+
+def recover_interrupted_edit(path: Path) -> str | None:
+    """Undo an in-place edit a crash interrupted, before anything reads the file."""
+    from podcast_tool import inplace
+
+    if not os.path.lexists(inplace.journal_path(Path(os.path.realpath(path)))):
+        return None
+    with file_lock(path):
+        message = inplace.recover(path)
+    if message and on_recovery is not None:
+        on_recovery(path, message)
+    return message
+
+
 def detect(path: str | Path) -> Container:
     """The container for ``path``, chosen by content; a clear error if none fits."""
     path = Path(path)
+    if path.is_file():
+        recover_interrupted_edit(path)
     try:
         if path.is_dir():
             raise AudioFileError("is a folder, not an audio file", path=path)

@@ -20,13 +20,15 @@ from podcast_tool.containers.id3.frames import misread_by_libavformat
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.errors import AudioFileError
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
-from podcast_tool.safewrite import copy_range, rewrite
+from podcast_tool.inplace import apply, changed_spans
+from podcast_tool.safewrite import check_writable, copy_range, rewrite
 
 #: "Ignore the byte offsets, use the times" (ID3v2 Chapter Frame Addendum).
 NO_OFFSET = 0xFFFFFFFF
 TOC_ID = "toc"
-#: Padding left after the frames so other taggers can edit in place.
-PADDING = 1024
+#: Room reserved after the frames on a whole-file write, so that later re-tags (ours or
+#: another tagger's) fit in place: at least this much, or a tenth of the tag if larger.
+MIN_PADDING = 16 * 1024
 #: CTOC counts its child entries in one byte.
 MAX_TOC_ENTRIES = 255
 
@@ -52,6 +54,10 @@ class ChapterOrderedID3(ID3):
             self.clear()
             self.update(backup)
         return data + bytearray().join(save_frame(f, config=config) for f in chapter_frames)
+
+
+def reserved_padding(frames_size: int) -> int:
+    return max(MIN_PADDING, frames_size // 10)
 
 
 def tag_size(head: bytes) -> int:
@@ -119,17 +125,30 @@ class Mp3Container:
         """What a write tells the user besides succeeding."""
         return WriteReport()
 
-    def save(self, path: Path, tags: ID3, version: int) -> bytes:
-        """Write ``tags`` before the file's audio; return the new tag's bytes."""
-        buffer = io.BytesIO()
-        tags.save(buffer, v1=0, v2_version=version, padding=lambda info: PADDING)
-        new_tag = buffer.getvalue()
+    def save(self, path: Path, tags: ID3, version: int) -> tuple[bytes, WriteReport]:
+        """Write ``tags``: in place when they fit in the old tag's room, else a whole new file.
+
+        In place, the tag keeps its exact size (the rest is padding), so the audio after it
+        never moves and only the bytes that differ are written, through an undo journal.
+        Returns the new tag's bytes and what the write did.
+        """
+        frames_size = len(_encode(tags, version, padding=0)) - 10
         with path.open("rb") as original:
-            old_size = tag_size(original.read(10 + 4))
+            head = original.read(10)
+            old_size = tag_size(head)
+            has_footer = len(head) == 10 and head[:3] == b"ID3" and bool(head[5] & 0x10)
+            if old_size and not has_footer and frames_size + 10 <= old_size:
+                old_tag = head + original.read(old_size - 10)
+                new_tag = _encode(tags, version, padding=old_size - 10 - frames_size)
+                if len(new_tag) == old_size == len(old_tag):
+                    check_writable(path)
+                    written = apply(path, changed_spans(old_tag, new_tag))
+                    return new_tag, WriteReport(in_place=True, bytes_written=written)
+            new_tag = _encode(tags, version, padding=reserved_padding(frames_size))
             with rewrite(path) as out:
                 out.write(new_tag)
                 copy_range(original, out, old_size)
-        return new_tag
+        return new_tag, WriteReport()
 
 
 class Id3File:
@@ -195,8 +214,8 @@ class Id3File:
                           end_time=end if end is not None else duration,
                           start_offset=NO_OFFSET, end_offset=NO_OFFSET,
                           sub_frames=_sub_frames(chapter)))
-        new_tag = self.container.save(self.path, tags, options.id3v2_version)
-        report = self.container.write_notes(self.path)
+        new_tag, report = self.container.save(self.path, tags, options.id3v2_version)
+        report.diagnostics += self.container.write_notes(self.path).diagnostics
         report.diagnostics += _libavformat_risk(new_tag, ids, chapters, episode, self.path)
         return report
 
@@ -230,6 +249,12 @@ def _libavformat_risk(tag: bytes, ids: list[str], chapters: list[Chapter], episo
             hint="write ID3v2.3 (--id3v2 3, the default), or shorten the title and description "
                  "and drop the chapter image"))
     return diagnostics
+
+
+def _encode(tags: ID3, version: int, padding: int) -> bytes:
+    buffer = io.BytesIO()
+    tags.save(buffer, v1=0, v2_version=version, padding=lambda info: padding)
+    return buffer.getvalue()
 
 
 def _sub_frames(chapter: Chapter) -> list:

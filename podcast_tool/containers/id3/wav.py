@@ -35,7 +35,6 @@ from podcast_tool.containers import Capabilities, WriteReport
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag, claimed_size
 from podcast_tool.containers.id3.mp3 import (
     MAX_TOC_ENTRIES,
-    PADDING,
     ChapterOrderedID3,
     Mp3Container,
 )
@@ -43,6 +42,8 @@ from podcast_tool.errors import AudioFileError, UnsupportedAudioError, WriteErro
 from podcast_tool.model import Diagnostic, Severity
 from podcast_tool.safewrite import copy_range, rewrite
 
+#: Padding after the frames of the WAV's ID3 chunk (a WAV is always rewritten whole).
+PADDING = 1024
 ID3_CHUNK_IDS = (b"id3 ", b"ID3 ")
 #: A RIFF size field is 32 bits.
 MAX_RIFF_SIZE = 0xFFFFFFFF
@@ -161,8 +162,9 @@ class WavContainer(Mp3Container):
             "chapters were written in the WAV's ID3 chunk: ffmpeg-based tools read them, "
             "but podcast apps do not play WAV", file=str(path), hint=CONVERT_HINT)])
 
-    def save(self, path: Path, tags: ChapterOrderedID3, version: int) -> bytes:
-        """Write ``tags`` as the WAV's ID3 chunk; return the new tag's bytes."""
+    def save(self, path: Path, tags: ChapterOrderedID3, version: int
+             ) -> tuple[bytes, WriteReport]:
+        """Write ``tags`` as the WAV's ID3 chunk; return the new tag's bytes and the report."""
         new_tag = b""
         if len(tags):  # no frame left: drop the chunk rather than keep an empty tag
             buffer = io.BytesIO()
@@ -193,7 +195,7 @@ class WavContainer(Mp3Container):
                         out.write(b"\0")
                 if layout.chunks_end < layout.file_size:
                     copy_range(original, out, layout.chunks_end)
-        return new_tag
+        return new_tag, WriteReport()
 
 
 def _stored_size(piece: RiffChunk | bytes) -> int:

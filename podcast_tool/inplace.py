@@ -1,0 +1,214 @@
+"""Edit a recording in place, recoverably: write only the bytes that change.
+
+A re-tag whose new tag fits in the room the previous write reserved changes a few
+kilobytes at known offsets; copying the whole recording for that would make its cost
+grow with the file. To keep the promise that after any interruption the file is either
+the old or the new one, an undo journal is written beside the file first:
+
+1. the journal (the bytes about to be overwritten, the file's size, a SHA-256 of it all)
+   is written to a temporary name, fsynced, renamed to ``.NAME.podcast-tool-journal``,
+   and the folder fsynced: from then on the old bytes are safe;
+2. the new bytes are written over the old ones (and the file truncated or extended to its
+   new size), then fsynced;
+3. the journal is removed.
+
+A command that finds a journal (``recover``) rolls the file back to the old bytes before it
+does anything else, and says so. A journal that fails its checksum was never completed
+(the rename makes it whole or absent), so the file was not touched yet and the journal is
+simply removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import struct
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from podcast_tool.errors import WriteError
+
+JOURNAL_MAGIC = b"PTJOURNAL1\n"
+JOURNAL_SUFFIX = ".podcast-tool-journal"
+
+
+@dataclass(frozen=True)
+class Patch:
+    """New bytes for the file at ``offset``."""
+
+    offset: int
+    data: bytes
+
+
+def journal_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}{JOURNAL_SUFFIX}")
+
+
+#: Where the in-place write sends its bytes; a test swaps it to tear a write midway.
+write_at: Callable[[int, bytes, int], int] = os.pwrite
+
+
+def changed_spans(old: bytes, new: bytes, offset: int = 0, *, merge_gap: int = 64) -> list[Patch]:
+    """The patches that turn ``old`` into ``new`` (same length), differing runs only."""
+    if len(old) != len(new):
+        raise ValueError("changed_spans compares regions of equal length")
+    patches: list[Patch] = []
+    index, size = 0, len(new)
+    while index < size:
+        if old[index] == new[index]:
+            index += 1
+            continue
+        start = end = index
+        while index < size and (index - end) <= merge_gap:
+            if old[index] != new[index]:
+                end = index + 1
+            index += 1
+        patches.append(Patch(offset + start, new[start:end]))
+        index = end
+    return patches
+
+
+def apply(path: Path, patches: list[Patch], *, new_size: int | None = None) -> int:
+    """Apply ``patches`` (and truncate or extend to ``new_size``) recoverably.
+
+    Returns the bytes written (journal and patches), the figure a re-tag is judged by.
+    """
+    target = Path(os.path.realpath(path))
+    journal = journal_path(target)
+    fd = os.open(target, os.O_RDWR)
+    try:
+        old_size = os.fstat(fd).st_size
+        undo = [Patch(p.offset, os.pread(fd, min(len(p.data), max(0, old_size - p.offset)), p.offset))
+                for p in patches]
+        written = _write_journal(journal, old_size, undo)
+        try:
+            if new_size is not None and new_size < old_size:
+                os.ftruncate(fd, new_size)
+            for patch in patches:
+                written += _write_fully(fd, patch.data, patch.offset)
+            if new_size is not None and new_size > old_size:
+                os.ftruncate(fd, new_size)
+            os.fsync(fd)
+        except OSError as error:
+            # Put the old bytes back now rather than leave a mixed file for the next run.
+            _roll_back(fd, old_size, undo)
+            os.fsync(fd)
+            _remove(journal)
+            raise WriteError(f"could not write {target.name} in place ({error.strerror or error}); "
+                             "the original was restored", path=target) from error
+    finally:
+        os.close(fd)
+    _remove(journal)
+    return written
+
+
+def _write_fully(fd: int, data: bytes, offset: int) -> int:
+    done = 0
+    while done < len(data):
+        count = write_at(fd, data[done:], offset + done)
+        if count <= 0:
+            raise OSError(5, "short write")
+        done += count
+    return done
+
+
+def _encode(old_size: int, undo: list[Patch]) -> bytes:
+    header = json.dumps({"size": old_size,
+                         "patches": [[p.offset, len(p.data)] for p in undo]}).encode()
+    body = JOURNAL_MAGIC + struct.pack(">I", len(header)) + header + b"".join(p.data for p in undo)
+    return body + hashlib.sha256(body).digest()
+
+
+def _decode(data: bytes) -> tuple[int, list[Patch]] | None:
+    body, digest = data[:-32], data[-32:]
+    if not body.startswith(JOURNAL_MAGIC) or hashlib.sha256(body).digest() != digest:
+        return None
+    at = len(JOURNAL_MAGIC)
+    (length,) = struct.unpack(">I", body[at:at + 4])
+    header = json.loads(body[at + 4:at + 4 + length])
+    at += 4 + length
+    undo = []
+    for offset, size in header["patches"]:
+        undo.append(Patch(offset, body[at:at + size]))
+        at += size
+    return header["size"], undo
+
+
+def _write_journal(journal: Path, old_size: int, undo: list[Patch]) -> int:
+    data = _encode(old_size, undo)
+    temp = journal.with_name(journal.name + ".tmp")
+    try:
+        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            _write_all(fd, data)
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        os.replace(temp, journal)
+        _fsync_dir(journal.parent)
+    except OSError as error:
+        _remove(temp)
+        raise WriteError(f"could not write the undo journal beside {journal.name.lstrip('.')} "
+                         f"({error.strerror or error}); the original is intact",
+                         path=journal.parent) from error
+    return len(data)
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+def _roll_back(fd: int, old_size: int, undo: list[Patch]) -> None:
+    for patch in undo:
+        os.pwrite(fd, patch.data, patch.offset)
+    os.ftruncate(fd, old_size)
+
+
+def recover(path: str | os.PathLike[str]) -> str | None:
+    """Undo an interrupted in-place edit of ``path``; say what was done, or None."""
+    target = Path(os.path.realpath(path))
+    journal = journal_path(target)
+    _remove(journal.with_name(journal.name + ".tmp"))
+    try:
+        data = journal.read_bytes()
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        raise WriteError(f"cannot read the undo journal {journal.name} "
+                         f"({error.strerror or error})", path=target) from error
+    decoded = _decode(data)
+    if decoded is None:
+        _remove(journal)
+        return "removed an incomplete undo journal (the file had not been touched)"
+    old_size, undo = decoded
+    try:
+        fd = os.open(target, os.O_RDWR)
+    except OSError as error:
+        raise WriteError("an interrupted edit left an undo journal, but the file cannot be "
+                         f"opened to restore it ({error.strerror or error})", path=target) from error
+    try:
+        _roll_back(fd, old_size, undo)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    _remove(journal)
+    return "restored the file as it was before an interrupted edit"
+
+
+def _remove(path: Path) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
