@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcast_tool.errors import WriteError
+from podcast_tool.safewrite import _describe_os_error as describe_os_error
 
 JOURNAL_MAGIC = b"PTJOURNAL1\n"
 JOURNAL_SUFFIX = ".podcast-tool-journal"
@@ -83,7 +84,7 @@ def apply(path: Path, patches: list[Patch], *, new_size: int | None = None) -> i
         old_size = os.fstat(fd).st_size
         undo = [Patch(p.offset, os.pread(fd, min(len(p.data), max(0, old_size - p.offset)), p.offset))
                 for p in patches]
-        written = _write_journal(journal, old_size, undo)
+        written = _write_journal(target, journal, old_size, undo)
         try:
             if new_size is not None and new_size < old_size:
                 os.ftruncate(fd, new_size)
@@ -97,8 +98,7 @@ def apply(path: Path, patches: list[Patch], *, new_size: int | None = None) -> i
             _roll_back(fd, old_size, undo)
             os.fsync(fd)
             _remove(journal)
-            raise WriteError(f"could not write {target.name} in place ({error.strerror or error}); "
-                             "the original was restored", path=target) from error
+            raise WriteError(describe_os_error(error, target), path=target) from error
     finally:
         os.close(fd)
     _remove(journal)
@@ -137,7 +137,7 @@ def _decode(data: bytes) -> tuple[int, list[Patch]] | None:
     return header["size"], undo
 
 
-def _write_journal(journal: Path, old_size: int, undo: list[Patch]) -> int:
+def _write_journal(target: Path, journal: Path, old_size: int, undo: list[Patch]) -> int:
     data = _encode(old_size, undo)
     temp = journal.with_name(journal.name + ".tmp")
     try:
@@ -151,9 +151,7 @@ def _write_journal(journal: Path, old_size: int, undo: list[Patch]) -> int:
         _fsync_dir(journal.parent)
     except OSError as error:
         _remove(temp)
-        raise WriteError(f"could not write the undo journal beside {journal.name.lstrip('.')} "
-                         f"({error.strerror or error}); the original is intact",
-                         path=journal.parent) from error
+        raise WriteError(describe_os_error(error, target), path=target) from error
     return len(data)
 
 
