@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from podcast_tool.errors import WriteError
+from podcast_tool.i18n import _
 from podcast_tool.safewrite import _describe_os_error as describe_os_error
 
 JOURNAL_MAGIC = b"PTJOURNAL1\n"
@@ -177,25 +178,26 @@ def recover(path: str | os.PathLike[str]) -> str | None:
     except FileNotFoundError:
         return None
     except OSError as error:
-        raise WriteError(f"cannot read the undo journal {journal.name} "
-                         f"({error.strerror or error})", path=target) from error
+        raise WriteError(_("cannot read the undo journal {journal} ({reason})").format(
+            journal=journal.name, reason=error.strerror or error), path=target) from error
     decoded = _decode(data)
     if decoded is None:
         _remove(journal)
-        return "removed an incomplete undo journal (the file had not been touched)"
+        return _("removed an incomplete undo journal (the file had not been touched)")
     old_size, undo = decoded
     try:
         fd = os.open(target, os.O_RDWR)
     except OSError as error:
-        raise WriteError("an interrupted edit left an undo journal, but the file cannot be "
-                         f"opened to restore it ({error.strerror or error})", path=target) from error
+        raise WriteError(_("an interrupted edit left an undo journal, but the file cannot be "
+                           "opened to restore it ({reason})").format(
+                               reason=error.strerror or error), path=target) from error
     try:
         _roll_back(fd, old_size, undo)
         os.fsync(fd)
     finally:
         os.close(fd)
     _remove(journal)
-    return "restored the file as it was before an interrupted edit"
+    return _("restored the file as it was before an interrupted edit")
 
 
 def _remove(path: Path) -> None:

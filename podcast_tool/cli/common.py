@@ -82,7 +82,7 @@ def handles_errors(function: F) -> F:
 
 
 def say_recovered(path: Any, message: str) -> None:
-    stderr_console().print(f"{shown(str(path))}: [cyan]note:[/] {shown(message)}")
+    print_diagnostics([Diagnostic(Severity.INFO, "recovered-edit", message, file=str(path))])
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], *, show_info: bool = True) -> None:
