@@ -19,8 +19,8 @@ from podcast_tool.containers import Capabilities, WriteOptions, WriteReport
 from podcast_tool.containers.id3.frames import misread_by_libavformat
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.errors import AudioFileError
-from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.inplace import apply, changed_spans
+from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.safewrite import check_writable, copy_range, rewrite
 
 #: "Ignore the byte offsets, use the times" (ID3v2 Chapter Frame Addendum).
