@@ -75,7 +75,8 @@ def handles_errors(function: F) -> F:
             from podcast_tool.bugs import BUG_EXIT_CODE, bug_message, write_bug_report
 
             message = bug_message(error, write_bug_report(error))
-            stderr_console().print(f"[bold red]{_('error:')}[/] {shown(message)}")
+            label = _("error:")
+            stderr_console().print(f"[bold red]{label}[/] {shown(message)}")
             sys.exit(BUG_EXIT_CODE)
 
     return wrapper  # type: ignore[return-value]
