@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from podcast_tool import fileaccess
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats.common import is_web_url
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
@@ -59,12 +60,14 @@ def _read_image(chapter: Chapter, path: Path, episode: Episode) -> tuple[bytes, 
         if size > MAX_IMAGE_BYTES:
             raise error(f"is too large ({size // 1024} KiB; at most {MAX_IMAGE_BYTES // 1024} KiB)",
                         hint="resize it: chapter images are shown small (1400×1400 JPEG is plenty)")
-        with path.open("rb") as handle:
+        with fileaccess.open_binary(path) as handle:
             data = handle.read(MAX_IMAGE_BYTES + 1)
     except FileNotFoundError:
         raise error(f"is not found (looked for {path})") from None
     except IsADirectoryError:
         raise error("is a folder, not an image file") from None
+    except fileaccess.NotRegularFileError as error_:
+        raise error(str(error_.strerror)) from None
     except OSError as error_:
         raise error(f"cannot be read ({error_.strerror})") from None
     if len(data) > MAX_IMAGE_BYTES:  # grew since stat()

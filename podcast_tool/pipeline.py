@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from podcast_tool import containers
+from podcast_tool import containers, fileaccess
 from podcast_tool.containers import WriteOptions
 from podcast_tool.errors import (
     OutlineError,
@@ -20,6 +20,7 @@ from podcast_tool.errors import (
     UsageError,
     ValidationFailed,
 )
+from podcast_tool.fileaccess import MAX_TEXT_BYTES
 from podcast_tool.images import load_chapter_images
 from podcast_tool.model import Diagnostic, Episode, Severity, has_errors
 from podcast_tool.validate import validate
@@ -28,8 +29,6 @@ if TYPE_CHECKING:
     from podcast_tool.formats import ChapterFormat
     from podcast_tool.snap.placement import SnapOptions, SnapReport
 
-#: Outlines larger than this are not human outlines; refuse rather than churn.
-MAX_TEXT_BYTES = 64 * 1024 * 1024
 
 
 def decode_text(data: bytes, source: Path | None = None) -> tuple[str, list[Diagnostic]]:
@@ -50,17 +49,13 @@ def decode_text(data: bytes, source: Path | None = None) -> tuple[str, list[Diag
 
 
 def read_text(path: Path) -> bytes:
+    """A chapter file's bytes: a regular file (never a FIFO or a device), bounded in size."""
     try:
-        size = path.stat().st_size
-        if size > MAX_TEXT_BYTES:
-            raise OutlineError(f"too large for an outline ({size} bytes)", path=path)
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise OutlineError("no such file", path=path) from None
-    except IsADirectoryError:
-        raise OutlineError("is a folder, not a file", path=path) from None
+        return fileaccess.read_regular(path, MAX_TEXT_BYTES)
+    except fileaccess.TooLargeError as error:
+        raise OutlineError(f"too large for a chapter file ({error.strerror})", path=path) from None
     except OSError as error:
-        raise OutlineError(f"cannot read ({error.strerror})", path=path) from error
+        raise OutlineError(fileaccess.describe(error), path=path) from None
 
 
 def text_format(text: str, path: Path, from_format: str | None = None) -> ChapterFormat:

@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+from podcast_tool import fileaccess
 from podcast_tool.errors import LockedError, WriteError
 
 TEMP_MARK = ".podcast-tool-"
@@ -221,9 +222,11 @@ def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0,
     deadline = time.monotonic() + wait_seconds
     while True:
         try:
-            fd = os.open(target, os.O_RDONLY)
+            fd = fileaccess.open_regular(target)
         except FileNotFoundError:
             raise WriteError("no such file", path=target) from None
+        except fileaccess.NotRegularFileError as error:
+            raise WriteError(str(error.strerror), path=target) from None
         except OSError as error:
             raise WriteError(f"cannot open ({error.strerror})", path=target) from error
         try:

@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from podcast_tool import fileaccess
 from podcast_tool.batch.report import (
     OUTLINE_EXTENSIONS,
     BatchPlan,
@@ -147,9 +148,11 @@ def plan_manifest(manifest: Path, root: Path, defaults: RecordingOptions, *,
     if not root.is_dir():
         raise UsageError("not a folder", path=root)
     try:
-        data = manifest.read_bytes()
+        data = fileaccess.read_regular(manifest)
     except FileNotFoundError:
         raise UsageError("no such manifest", path=manifest) from None
+    except (fileaccess.NotRegularFileError, fileaccess.TooLargeError) as error:
+        raise UsageError(str(error.strerror), path=manifest) from None
     except OSError as error:
         raise UsageError(f"cannot read the manifest ({error.strerror})", path=manifest) from None
     try:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
+from podcast_tool import fileaccess
 from podcast_tool.errors import AudioFileError, PodcastToolError, UnsupportedAudioError
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.safewrite import file_lock
@@ -186,20 +187,14 @@ def detect(path: str | Path) -> Container:
     if path.is_file():
         recover_interrupted_edit(path)
     try:
-        if path.is_dir():
-            raise AudioFileError("is a folder, not an audio file", path=path)
-        if path.exists() and not path.is_file():
-            # A FIFO or device would block or never end; only regular files are audio files.
-            raise AudioFileError("is not a regular file", path=path)
-        with path.open("rb") as handle:
+        # A FIFO or device would block or never end; only regular files are audio files.
+        with fileaccess.open_binary(path) as handle:
             head = handle.read(SNIFF_BYTES)
             behind_id3 = _head_behind_id3(handle, head)
-    except FileNotFoundError:
-        raise AudioFileError("no such file", path=path) from None
     except IsADirectoryError:
         raise AudioFileError("is a folder, not an audio file", path=path) from None
     except OSError as error:
-        raise AudioFileError(f"cannot read ({error.strerror})", path=path) from error
+        raise AudioFileError(fileaccess.describe(error), path=path) from error
     if not head:
         raise AudioFileError("the file is empty", path=path)
     if behind_id3:

@@ -115,7 +115,7 @@ BAD_FILES = {
     "text": (text, "not an audio file"),
     "folder": (folder, "is a folder"),
     "missing": (missing, "no such file"),
-    "fifo": (fifo, "is not a regular file"),
+    "fifo": (fifo, "is a named pipe"),
     "ogg-20": (truncated("ogg", 20), "not an audio file"),
     "ogg-100": (truncated("ogg", 100), "not a readable Ogg Vorbis file: its headers look damaged"),
     "opus-100": (truncated("opus", 100), "not a readable Ogg Opus file: its headers look damaged"),

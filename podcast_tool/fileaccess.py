@@ -1,0 +1,100 @@
+"""Open only regular files, never blocking, and read text to a bound.
+
+A FIFO blocks ``open`` (or the first ``read``) until another program comes; a
+device such as ``/dev/zero`` never ends. So every path podcast-tool reads or
+writes is ``stat``-ed first and refused unless it is a regular file, then
+opened with ``O_NONBLOCK`` (a FIFO swapped in after the stat cannot block
+either) and checked again on the open descriptor.
+
+Errors are ``OSError`` subclasses carrying a user-facing ``strerror``, so each
+caller turns them into its own error kind (outline, audio, write) naming the file.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from typing import BinaryIO
+
+#: Outlines and sidecars are a few KB; anything over this is not one (and would churn memory).
+MAX_TEXT_BYTES = 50 * 1024 * 1024
+
+
+class NotRegularFileError(OSError):
+    """The path is a FIFO, a device or a socket: podcast-tool reads and writes only files."""
+
+
+class TooLargeError(OSError):
+    """The file is larger than what may be read of it."""
+
+
+def kind_of(mode: int) -> str | None:
+    """What a non-regular file is, as a user would say it (None for a regular file)."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a folder"
+    if stat.S_ISFIFO(mode):
+        return "a named pipe (FIFO)"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "a special file"
+
+
+def check_regular(path: str | os.PathLike[str], mode: int) -> None:
+    kind = kind_of(mode)
+    if kind == "a folder":
+        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+    if kind is not None:
+        raise NotRegularFileError(errno.EINVAL, f"is {kind}, not a regular file", str(path))
+
+
+def require_regular(path: str | os.PathLike[str]) -> os.stat_result:
+    """``stat`` of ``path`` (symlinks followed), refusing anything but a regular file."""
+    info = os.stat(path)
+    check_regular(path, info.st_mode)
+    return info
+
+
+def open_regular(path: str | os.PathLike[str], flags: int = os.O_RDONLY) -> int:
+    """A descriptor on the regular file at ``path``, opened without ever blocking."""
+    require_regular(path)
+    fd = os.open(path, flags | os.O_NONBLOCK | os.O_NOCTTY | os.O_CLOEXEC)
+    try:
+        check_regular(path, os.fstat(fd).st_mode)
+        os.set_blocking(fd, True)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd
+
+
+def read_regular(path: str | os.PathLike[str], limit: int = MAX_TEXT_BYTES) -> bytes:
+    """The whole content of a regular file of at most ``limit`` bytes."""
+    fd = open_regular(path)
+    with os.fdopen(fd, "rb") as handle:
+        size = os.fstat(fd).st_size
+        if size > limit:
+            raise TooLargeError(errno.EFBIG, f"{size:,} bytes; at most {limit:,}", str(path))
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew since the fstat
+        raise TooLargeError(errno.EFBIG, f"more than {limit:,} bytes", str(path))
+    return data
+
+
+def open_binary(path: str | os.PathLike[str]) -> BinaryIO:
+    """``open(path, "rb")`` for a regular file only."""
+    return os.fdopen(open_regular(path), "rb")
+
+
+def describe(error: OSError) -> str:
+    """A message for a read that failed, as the error kinds above and the system word it."""
+    if isinstance(error, NotRegularFileError | IsADirectoryError) and error.strerror:
+        return error.strerror
+    if isinstance(error, FileNotFoundError):
+        return "no such file"
+    return f"cannot read ({error.strerror or error})"
+
