@@ -23,7 +23,7 @@ from podcast_tool.errors import (
 from podcast_tool.fileaccess import MAX_TEXT_BYTES
 from podcast_tool.images import load_chapter_images
 from podcast_tool.model import Diagnostic, Episode, Severity, has_errors
-from podcast_tool.validate import validate
+from podcast_tool.validate import character_diagnostics, validate
 
 if TYPE_CHECKING:
     from podcast_tool.formats import ChapterFormat
@@ -87,6 +87,25 @@ def load_chapters(path: str | Path, from_format: str | None = None
     return episode, diagnostics + more
 
 
+def require_writable_text(episode: Episode, diagnostics: list[Diagnostic] | None = None) -> None:
+    """Refuse to convert chapters no output can hold: none at all, or broken characters.
+
+    Raises ``ValidationFailed`` carrying ``diagnostics`` (what reading noted) and the
+    reasons (``no-chapters``, ``invalid-characters``), as ``check`` reports them.
+    """
+    noted = list(diagnostics or [])
+    if not episode.chapters:
+        if episode.duration_ms is not None:  # chapters read from an audio file
+            raise ValidationFailed("the file holds no chapters; nothing to export",
+                                   diagnostics=noted, path=episode.source)
+        raise ValidationFailed("no chapters; nothing was written",
+                               diagnostics=noted + validate(episode), path=episode.source)
+    broken = character_diagnostics(episode)
+    if broken:
+        raise ValidationFailed(f"{len(broken)} error(s) in the chapters; nothing was written",
+                               diagnostics=noted + broken, path=episode.source)
+
+
 @dataclass
 class CheckResult:
     episode: Episode
@@ -125,6 +144,7 @@ def export(source: str | Path, format_name: str, *, from_format: str | None = No
         get_format(from_format)  # an unknown name is a usage error before any reading
     source = Path(source)
     episode, diagnostics = load_chapters(source, from_format)
+    require_writable_text(episode, diagnostics)
     duration = containers.audio_duration_ms(audio) if audio else episode.duration_ms
     audio_name = Path(audio).name if audio else (
         source.name if episode.duration_ms is not None else None)
@@ -246,6 +266,8 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
     if written is not None and from_format is None and containers.is_audio(outline):
         raise UsageError("OUTLINE is an audio file: there is no outline text to correct "
                          "(use `tag --snap` to snap an audio file's own chapters)", path=outline)
+    if written is not None:
+        require_writable_text(episode, diagnostics)
     try:
         episode.duration_ms = containers.audio_duration_ms(audio)
     except UnsupportedAudioError:

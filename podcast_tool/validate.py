@@ -64,6 +64,50 @@ def _code_point(character: str) -> str:
     return f"U+{ord(character):04X}"
 
 
+def character_diagnostics(episode: Episode) -> list[Diagnostic]:
+    """Only the ``invalid-characters`` errors: what no output, file or terminal can hold.
+
+    Every command that reads chapters runs this check (``validate`` includes it), whatever
+    the reader: a JSON sidecar can spell a lone surrogate, an audio file can hold anything.
+    """
+    check = _Checker(episode)
+    _check_episode_characters(check, episode)
+    for chapter in episode.chapters:
+        _check_chapter_characters(check, chapter)
+    return check.found
+
+
+_CHARACTER_MESSAGES = (
+    ("title", N_("the title of the chapter at {time} contains {code_point}, an invisible control "
+                 "character (or a broken one) that chapter markers cannot hold")),
+    ("description", N_("the description of the chapter at {time} contains {code_point}, an "
+                       "invisible control character (or a broken one) that chapter markers "
+                       "cannot hold")),
+    ("url", N_("the link of the chapter at {time} contains {code_point}, an invisible control "
+               "character (or a broken one) that chapter markers cannot hold")),
+    ("image", N_("the image of the chapter at {time} contains {code_point}, an invisible "
+                 "control character (or a broken one) that chapter markers cannot hold")),
+)
+
+
+def _check_episode_characters(check: _Checker, episode: Episode) -> None:
+    if episode.title and (found := INVALID_CHARACTERS.search(episode.title)):
+        check.add(Severity.ERROR, "invalid-characters", None,
+                  _("the episode's title contains {code_point}, an invisible control character "
+                    "(or a broken one) that chapter markers cannot hold").format(
+                      code_point=_code_point(found.group())),
+                  _(_INVALID_HINT))
+
+
+def _check_chapter_characters(check: _Checker, chapter: Chapter) -> None:
+    for field, message in _CHARACTER_MESSAGES:
+        if found := INVALID_CHARACTERS.search(getattr(chapter, field) or ""):
+            check.add(Severity.ERROR, "invalid-characters", chapter,
+                      _(message).format(time=check.time(chapter.start_ms),
+                                        code_point=_code_point(found.group())),
+                      _(_INVALID_HINT))
+
+
 def validate(episode: Episode, *, duration_ms: int | None = None, gap_warning_ms: int = 30_000,
              capabilities: Capabilities | None = None) -> list[Diagnostic]:
     """Diagnostics for ``episode``'s chapters (against the audio's duration when known).
@@ -94,12 +138,7 @@ def validate(episode: Episode, *, duration_ms: int | None = None, gap_warning_ms
                                          duration=format_duration(chapters[0].start_ms)),
                   _("start it at {zero} if the recording begins with it, or add a chapter at "
                     "{zero} for the opening").format(zero=check.time(0)))
-    if episode.title and (found := INVALID_CHARACTERS.search(episode.title)):
-        check.add(Severity.ERROR, "invalid-characters", None,
-                  _("the episode's title contains {code_point}, an invisible control character "
-                    "(or a broken one) that chapter markers cannot hold").format(
-                      code_point=_code_point(found.group())),
-                  _(_INVALID_HINT))
+    _check_episode_characters(check, episode)
     ends = effective_ends(chapters, duration)
     seen_titles: dict[str, Chapter] = {}
     for index, chapter in enumerate(chapters):
@@ -160,16 +199,7 @@ def _check_chapter(check: _Checker, chapter: Chapter, previous: Chapter | None,
                    following: Chapter | None, end: int | None, duration: int | None,
                    gap_warning_ms: int) -> None:
     start = chapter.start_ms
-    for message, text in (
-            (N_("the title of the chapter at {time} contains {code_point}, an invisible control "
-                "character (or a broken one) that chapter markers cannot hold"), chapter.title),
-            (N_("the description of the chapter at {time} contains {code_point}, an invisible "
-                "control character (or a broken one) that chapter markers cannot hold"),
-             chapter.description)):
-        if found := INVALID_CHARACTERS.search(text):
-            check.add(Severity.ERROR, "invalid-characters", chapter,
-                      _(message).format(time=check.time(start), code_point=_code_point(found.group())),
-                      _(_INVALID_HINT))
+    _check_chapter_characters(check, chapter)
     if not chapter.title.strip():
         check.add(Severity.ERROR, "empty-title", chapter,
                   _("the chapter at {time} has no title").format(time=check.time(start)),

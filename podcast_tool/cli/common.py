@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 import sys
 from collections.abc import Callable
 from typing import Any, TypeVar
@@ -20,14 +21,21 @@ from podcast_tool.outline.text import CONTROL_CHARACTERS
 F = TypeVar("F", bound=Callable[..., Any])
 
 
+#: What a terminal must never receive: control characters, and lone surrogates (a JSON
+#: file's \udfff escape, an undecodable byte of a file name), which UTF-8 cannot encode.
+_UNPRINTABLE = re.compile(CONTROL_CHARACTERS.pattern[:-1] + "\ud800-\udfff]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def shown(text: str) -> str:
     """User text (titles, file names, messages quoting them) made safe to print.
 
-    Control characters become U+FFFD: a title read from a crafted audio file could otherwise
-    drive the terminal (escape sequences pass through rich). Rich markup is escaped: a title
+    Control characters and lone surrogates become U+FFFD: a title read from a crafted audio
+    file could otherwise drive the terminal (escape sequences pass through rich), and a
+    surrogate would stop the output with an encoding error. Rich markup is escaped: a title
     like "[/b]" would otherwise crash rich or vanish.
     """
-    return escape(CONTROL_CHARACTERS.sub("\ufffd", text))
+    return escape(_UNPRINTABLE.sub("\ufffd", text))
 
 
 #: Help of the snap options, shared by ``snap`` and ``tag --snap``.
@@ -105,4 +113,6 @@ def hint_line(hint: str) -> str:
 
 
 def print_json(data: object) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    # A lone surrogate can only be inside a JSON string: its escape keeps the text exact.
+    text = json.dumps(data, ensure_ascii=False, indent=2)
+    click.echo(_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text))

@@ -36,12 +36,17 @@ def command(source: Path, format_name: str | None, from_format: str | None, outp
             audio: Path | None, notation: str | None, add_zero_chapter: bool, zero_title: str,
             snippet: bool) -> None:
     from podcast_tool import pipeline
+    from podcast_tool.errors import ValidationFailed
     from podcast_tool.formats import format_for_output
 
-    text, diagnostics = pipeline.export(
-        source, format_name or format_for_output(output), from_format=from_format, audio=audio,
-        notation=notation, add_zero_chapter=add_zero_chapter, zero_chapter_title=zero_title,
-        snippet=snippet)
+    try:
+        text, diagnostics = pipeline.export(
+            source, format_name or format_for_output(output), from_format=from_format,
+            audio=audio, notation=notation, add_zero_chapter=add_zero_chapter,
+            zero_chapter_title=zero_title, snippet=snippet)
+    except ValidationFailed as error:
+        print_diagnostics(error.diagnostics, show_info=False)
+        raise
     print_diagnostics([d for d in diagnostics if d.severity.value != "info"])
     if output is None:
         click.echo(text, nl=False)

@@ -6,7 +6,13 @@ from pathlib import Path
 
 import click
 
-from podcast_tool.cli.common import handles_errors, print_json, shown, stdout_console
+from podcast_tool.cli.common import (
+    handles_errors,
+    print_diagnostics,
+    print_json,
+    shown,
+    stdout_console,
+)
 from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table, episode_to_dict
 from podcast_tool.i18n import N_
@@ -20,9 +26,15 @@ from podcast_tool.i18n import N_
               help=N_("Chapter format of SOURCE when it is not audio (default: detected)."))
 @handles_errors
 def command(source: Path, as_json: bool, from_format: str | None) -> None:
+    from dataclasses import replace
+
+    from podcast_tool.model import Severity
     from podcast_tool.pipeline import load_chapters
+    from podcast_tool.validate import character_diagnostics
 
     episode, _ = load_chapters(source, from_format)
+    # Shown as U+FFFD; said once, as a warning: show only reads.
+    print_diagnostics([replace(d, severity=Severity.WARNING) for d in character_diagnostics(episode)])
     if as_json:
         print_json(episode_to_dict(episode))
         return

@@ -41,14 +41,19 @@ from podcast_tool.i18n import N_
 def command(audio: Path, outline: Path, from_format: str | None, window: float, min_pause: float,
             as_json: bool, output: Path | None, in_place: bool) -> None:
     from podcast_tool import pipeline
+    from podcast_tool.errors import ValidationFailed
 
     if output is not None and in_place:
         raise UsageError("use either -o FILE or --in-place, not both")
     if output is not None and output.exists() and output.resolve() == outline.resolve():
         raise UsageError("-o names the outline itself; use --in-place to overwrite it",
                          path=output)
-    result = pipeline.snap(audio, outline, pipeline.snap_options(window, min_pause),
-                           from_format=from_format, target=outline if in_place else output)
+    try:
+        result = pipeline.snap(audio, outline, pipeline.snap_options(window, min_pause),
+                               from_format=from_format, target=outline if in_place else output)
+    except ValidationFailed as error:
+        print_diagnostics(error.diagnostics)
+        raise
     report, target, diagnostics = result.report, result.written, result.diagnostics
     if as_json:
         print_json({"audio": str(audio), "outline": str(outline),

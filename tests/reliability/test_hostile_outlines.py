@@ -28,8 +28,8 @@ from rich.console import Console
 from bench.bench_parse import outline as long_outline
 from podcast_tool import containers, formats
 from podcast_tool.cli import main
-from podcast_tool.cli.common import print_diagnostics
-from podcast_tool.cli.tables import chapter_table
+from podcast_tool.cli.common import print_diagnostics, print_json
+from podcast_tool.cli.tables import chapter_table, episode_to_dict
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.pipeline import decode_text, load_chapters
 from podcast_tool.validate import validate
@@ -53,7 +53,10 @@ PIECES = ["Accueil", "Débat", " ", "  ", "\t", "\n", "\r\n", "\r", "**", "*", "
           "WEBVTT\n\n", "[CHAPTER]\nTIMEBASE=1/1000\nSTART=0\nEND=9\ntitle=", ";FFMETADATA1\n",
           '{"chapters": [{"startTime": ', '"title": "\\u0000"}', "}]}", "<psc:chapters>",
           '<psc:chapter start="', '" title="', '"/>', "FILE \"a.mp3\" MP3\n  TRACK 01 AUDIO\n",
-          "INDEX 01 ", "TITLE ", "\t0.000000\t"]
+          "INDEX 01 ", "TITLE ", "\t0.000000\t",
+          # JSON escapes of lone surrogates and controls: decoded, no UTF-8 output can hold them.
+          '"title": "a\\udfffb"}', '"title": "\\ud800"}', '"description": "\\udce9"', '"\\u001b"',
+          '"url": "https://a/\\udfff"', '"img": "\\ud83d.png"', '{"title": "\\udfff", "chapters": [']
 
 
 def encoded(text: str, how: str) -> bytes:
@@ -72,16 +75,41 @@ outline_like = st.builds(
 )
 
 
+def utf8_stream() -> io.TextIOWrapper:
+    """A stream that encodes as a terminal's does: a lone surrogate fails, as it would there."""
+    return io.TextIOWrapper(io.BytesIO(), encoding="utf-8", errors="strict")
+
+
+#: Titles for structured sidecars: text with lone surrogates and controls among ordinary letters.
+broken_title = st.lists(st.one_of(st.sampled_from(["\ud800", "\udfff", "\udce9", "\x00", "\x1b",
+                                                   "\x85", "é", "[/b]", " "]),
+                                  st.text(max_size=4)), max_size=6).map("".join)
+
+
+def json_sidecar(entries: list[tuple[float, str, str]], title: str) -> bytes:
+    """A well-formed JSON chapter file: its escapes (``\\udfff``) decode to lone surrogates."""
+    chapters = [{"startTime": start, "title": text, "url": f"https://a/{url}"}
+                for start, text, url in entries]
+    return json.dumps({"version": "1.2.0", "title": title, "chapters": chapters}).encode("ascii")
+
+
+sidecar_like = st.builds(json_sidecar, st.lists(st.tuples(
+    st.floats(0, 36_000, allow_nan=False), broken_title, broken_title), max_size=6), broken_title)
+
+
 def render(episode: object, diagnostics: list) -> None:
-    """What ``show``, ``check`` and ``tag`` print, into a string (rich must not fail)."""
-    console = Console(file=io.StringIO(), width=100)
+    """What ``show``, ``check`` and ``tag`` print, and ``--json`` (rich must not fail)."""
+    console = Console(file=utf8_stream(), width=100)
     console.print(chapter_table(episode))  # type: ignore[arg-type]
-    sys_stderr = sys.stderr
+    real_stdout, real_stderr = sys.stdout, sys.stderr
     try:
-        sys.stderr = io.StringIO()
+        sys.stdout, sys.stderr = utf8_stream(), utf8_stream()
         print_diagnostics(diagnostics)
+        print_json({**episode_to_dict(episode), "diagnostics": [d.to_dict() for d in diagnostics]})  # type: ignore[arg-type]
+        sys.stdout.flush()
+        sys.stderr.flush()
     finally:
-        sys.stderr = sys_stderr
+        sys.stdout, sys.stderr = real_stdout, real_stderr
 
 
 def read_like_the_cli(data: bytes, *, printed: bool = True) -> None:
@@ -98,7 +126,7 @@ def read_like_the_cli(data: bytes, *, printed: bool = True) -> None:
 
 
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(data=st.one_of(outline_like, st.binary(max_size=300)))
+@given(data=st.one_of(outline_like, sidecar_like, st.binary(max_size=300)))
 def test_fuzz_any_bytes_through_decoding_sniffing_loading_validating_printing(data: bytes) -> None:
     read_like_the_cli(data)
 
