@@ -75,6 +75,10 @@ class LockedError(WriteError):
     """Another process is writing the same file."""
 
 
+class BusyError(WriteError):
+    """Another program (a recorder, a copy) is still writing the file; it was left as it was."""
+
+
 class ValidationFailed(PodcastToolError):
     """Validation found errors, so nothing was written."""
 

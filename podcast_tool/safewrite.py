@@ -13,6 +13,7 @@ stays a link.
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import errno
 import fcntl
 import hashlib
@@ -24,7 +25,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from podcast_tool import fileaccess
-from podcast_tool.errors import LockedError, WriteError
+from podcast_tool.errors import BusyError, LockedError, WriteError
 
 TEMP_MARK = ".podcast-tool-"
 TEMP_SUFFIX = ".tmp"
@@ -101,6 +102,73 @@ def _signature(stat: os.stat_result) -> tuple[int, int, int]:
     return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
 
 
+#: ``fcntl.F_SETLEASE`` (Linux); Python names it since 3.13 only on some builds.
+F_SETLEASE = getattr(fcntl, "F_SETLEASE", 1024)
+#: Where leases are not offered, a file modified this recently is watched this long first.
+SETTLE_SECONDS = 1.0
+BUSY = "the file is still being written; try again when the recording has finished"
+
+#: The file being worked on under ``file_lock``, and its state when the work began.
+_work: contextvars.ContextVar[tuple[Path, os.stat_result] | None] = contextvars.ContextVar(
+    "podcast_tool_work", default=None)
+
+
+def busy_error(target: Path, why: str) -> BusyError:
+    return BusyError(f"{BUSY} ({why}; nothing was written)", path=target)
+
+
+def open_for_writing_elsewhere(fd: int) -> bool | None:
+    """True if another process holds the file open for writing; None where the OS cannot tell.
+
+    The kernel grants a read lease only on a file nobody has open for writing: taking one
+    and giving it back at once asks exactly that, and never blocks anyone.
+    """
+    try:
+        fcntl.fcntl(fd, F_SETLEASE, fcntl.F_RDLCK)
+    except OSError as error:
+        if error.errno in (errno.EAGAIN, errno.EBUSY):
+            return True
+        return None  # no leases here (network file systems, not the owner without CAP_LEASE)
+    with contextlib.suppress(OSError):
+        fcntl.fcntl(fd, F_SETLEASE, fcntl.F_UNLCK)
+    return False
+
+
+def being_written(path: str | os.PathLike[str]) -> bool:
+    """True if another program has the file open for writing (or, without leases, wrote it
+    within ``SETTLE_SECONDS``): a recording still being made is incomplete, not damaged."""
+    try:
+        fd = fileaccess.open_regular(path)
+    except OSError:
+        return False
+    try:
+        held = open_for_writing_elsewhere(fd)
+        if held is None:
+            return time.time() - os.fstat(fd).st_mtime < SETTLE_SECONDS
+        return held
+    finally:
+        os.close(fd)
+
+
+def check_settled(target: Path, fd: int) -> os.stat_result:
+    """The file's state, refusing one another program is still writing.
+
+    Where the kernel cannot say whether it is open for writing, a file modified less than
+    ``SETTLE_SECONDS`` ago is watched until it has been quiet that long.
+    """
+    info = os.fstat(fd)
+    held = open_for_writing_elsewhere(fd)
+    if held:
+        raise busy_error(target, "another program has it open for writing")
+    if held is None:
+        age = time.time() - info.st_mtime
+        if age < SETTLE_SECONDS:
+            time.sleep(SETTLE_SECONDS - max(age, 0.0))
+            if _signature(os.fstat(fd)) != _signature(info) or os.stat(target).st_ino != info.st_ino:
+                raise busy_error(target, "it is still growing")
+    return info
+
+
 def check_writable(target: Path) -> os.stat_result:
     try:
         stat = target.stat()
@@ -120,20 +188,34 @@ def check_writable(target: Path) -> os.stat_result:
 def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator[BinaryIO]:
     """Yield a temporary file that replaces ``path`` when the block succeeds.
 
-    The original must not change while the block runs (another program
-    writing it); if it does, nothing is replaced and ``WriteError`` is raised.
-    ``readable=True`` opens the temporary file for reading too, so a library
-    that edits files in place (mutagen) can work on the copy.
+    The original must not change while the block runs, nor be open for writing by another
+    program (a recorder, a copy): then nothing is replaced and ``BusyError`` is raised. The
+    state compared is the one when ``file_lock`` was taken (the start of the work), again
+    just before the rename, and the old inode's right after it: bytes that reached it then
+    would be lost with it, so the original is put back and the write refused.
+    ``readable=True`` opens the temporary file for reading too, so a library that edits
+    files in place (mutagen) can work on the copy.
     """
     target = real_target(path)
     before = check_writable(target)
+    work = _work.get()
+    if work is not None and work[0] == target:
+        if _signature(work[1]) != _signature(before):
+            raise busy_error(target, "it changed while it was being tagged")
+        before = work[1]
+    try:
+        watch = fileaccess.open_regular(target)
+    except OSError as error:
+        raise WriteError(_describe_os_error(error, target), path=target) from error
     temp = temp_name_for(target)
     access = os.O_RDWR if readable else os.O_WRONLY
     try:
         fd = os.open(temp, access | os.O_CREAT | os.O_EXCL, 0o600)
     except OSError as error:
+        os.close(watch)
         raise WriteError(_describe_os_error(error, target), path=target) from error
     completed = False
+    backup: Path | None = None
     try:
         with os.fdopen(fd, "r+b" if readable else "wb") as out:
             yield out
@@ -142,18 +224,45 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
         os.chmod(temp, before.st_mode & 0o7777)
         with contextlib.suppress(OSError):
             os.chown(temp, before.st_uid, before.st_gid)
-        if _signature(target.stat()) != _signature(before):
-            raise WriteError("the file changed while it was being tagged; nothing was written",
-                             path=target)
-        os.replace(temp, target)
+        backup = _replace_watched(target, temp, watch, before)
         completed = True
         _fsync_dir(target.parent)
     except OSError as error:
         raise WriteError(_describe_os_error(error, target), path=target) from error
     finally:
+        os.close(watch)
         if not completed:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+
+
+def _replace_watched(target: Path, temp: Path, watch: int, before: os.stat_result) -> Path | None:
+    """Rename ``temp`` over ``target`` unless another program is writing the original.
+
+    Returns the hard link kept to the original across the rename (to be removed), if the
+    file system has hard links.
+    """
+    if open_for_writing_elsewhere(watch):
+        raise busy_error(target, "another program has it open for writing")
+    if _signature(os.fstat(watch)) != _signature(before) or \
+            os.stat(target).st_ino != before.st_ino:
+        raise busy_error(target, "it changed while it was being tagged")
+    backup: Path | None = temp_name_for(target)
+    try:
+        os.link(target, backup)
+    except OSError:
+        backup = None  # no hard links here (FAT, some shares): the check below still tells
+    os.replace(temp, target)
+    if _signature(os.fstat(watch)) != _signature(before):
+        if backup is None:
+            raise busy_error(target, "it was written to while being replaced; the bytes written "
+                                     "at that moment may be missing from it")
+        os.replace(backup, target)  # the original, with what was just appended to it
+        raise busy_error(target, "it changed while it was being replaced")
+    return backup
 
 
 def _fsync_dir(folder: Path) -> None:
@@ -250,7 +359,11 @@ def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0,
                 same = False
             if same:
                 remove_stale_temps(target)
-                yield target
+                token = _work.set((target, check_settled(target, fd)))
+                try:
+                    yield target
+                finally:
+                    _work.reset(token)
                 return
         finally:
             os.close(fd)

@@ -25,6 +25,8 @@ class Status(enum.StrEnum):
     TAGGED = "tagged"
     UNCHANGED = "unchanged"
     WOULD_TAG = "would-tag"
+    #: Another program is still writing the recording (a recorder, a copy): left as it was.
+    BUSY = "busy"
     FAILED = "failed"
 
 
@@ -111,8 +113,8 @@ class RecordingResult:
     def warning_count(self) -> int:
         return sum(d.severity is Severity.WARNING for d in self.diagnostics)
 
-    def fail(self, error: PodcastToolError | ErrorInfo) -> None:
-        self.status = Status.FAILED
+    def fail(self, error: PodcastToolError | ErrorInfo, status: Status = Status.FAILED) -> None:
+        self.status = status
         self.error = error if isinstance(error, ErrorInfo) else ErrorInfo.from_error(error)
 
     def to_dict(self) -> dict[str, object]:
@@ -162,7 +164,8 @@ class BatchReport:
 
     @property
     def exit_code(self) -> int:
-        return 1 if self.failed else 0
+        # A busy recording is not a failure, but it is not tagged either: run the batch again.
+        return 1 if self.failed or any(r.status is Status.BUSY for r in self.results) else 0
 
     def to_dict(self) -> dict[str, object]:
         return {

@@ -35,9 +35,15 @@ from podcast_tool.batch.report import (
     Status,
 )
 from podcast_tool.containers import Capabilities
-from podcast_tool.errors import LockedError, PodcastToolError, ValidationFailed, WriteError
+from podcast_tool.errors import (
+    BusyError,
+    LockedError,
+    PodcastToolError,
+    ValidationFailed,
+    WriteError,
+)
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
-from podcast_tool.safewrite import file_signature, write_file
+from podcast_tool.safewrite import BUSY, being_written, file_signature, write_file
 
 Executor = Literal["thread", "process"]
 
@@ -89,6 +95,9 @@ def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
     except ValidationFailed as error:
         result.diagnostics += error.diagnostics
         result.fail(error)
+    except BusyError as error:
+        result.fail(ErrorInfo(error.message, error.path, hint="run the batch again once the "
+                              "recording has finished"), Status.BUSY)
     except LockedError as error:
         result.fail(ErrorInfo(error.message, error.path, hint="it was left as it was; run the "
                               "batch again once the other process is done"))
@@ -154,6 +163,9 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
 
     if must_tag:
         if before is not None and file_signature(job.audio) != before:
+            if being_written(job.audio):
+                raise BusyError(f"{BUSY} (it grew while the batch was working on it)",
+                                path=job.audio)
             raise WriteError("the file changed while the batch was working on it; nothing was "
                              "written", path=job.audio, hint="run the batch again")
         pipeline.write(prepared, WriteOptions(id3v2_version=job.options.id3v2_version,

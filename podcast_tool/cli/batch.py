@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
     from podcast_tool.batch.report import BatchPlan, BatchReport, Job, RecordingResult, RunSettings
 
-STATUS_STYLE = {"tagged": "green", "unchanged": "dim", "would-tag": "cyan", "failed": "bold red"}
+STATUS_STYLE = {"tagged": "green", "unchanged": "dim", "would-tag": "cyan", "busy": "yellow",
+                "failed": "bold red"}
 
 
 def default_jobs() -> int:

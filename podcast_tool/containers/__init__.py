@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 from podcast_tool import fileaccess
-from podcast_tool.errors import AudioFileError, PodcastToolError, UnsupportedAudioError
+from podcast_tool.errors import AudioFileError, BusyError, PodcastToolError, UnsupportedAudioError
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
-from podcast_tool.safewrite import file_lock
+from podcast_tool.safewrite import BUSY, being_written, file_lock
 
 #: How many bytes the registry reads to recognise a file.
 SNIFF_BYTES = 64
@@ -263,20 +263,34 @@ def damage_errors() -> tuple[type[BaseException], ...]:
 
 
 def guarded(path: Path, action: Callable[[], T]) -> T:
-    """Run ``action``; turn a damaged file's failure into an error naming ``path``."""
+    """Run ``action``; turn a damaged file's failure into an error naming ``path``.
+
+    A file that fails to parse while another program is still writing it (a recording in
+    progress has no index yet) is reported as busy, not damaged.
+    """
     try:
         return action()
+    except AudioFileError as error:
+        _raise_if_busy(path, error)
+        raise
     except PodcastToolError:
         raise
     except MemoryError:
+        _raise_if_busy(path, None)
         raise AudioFileError("the file claims an impossible size; it looks damaged",
                              path=path) from None
     except damage_errors() as error:
+        _raise_if_busy(path, error)
         # Some libraries raise with an empty message (mutagen's ID3NoHeaderError on a cut tag).
         detail = str(error).strip() or "it looks damaged or cut short"
         if isinstance(error, OSError) and error.strerror:
             detail = error.strerror
         raise AudioFileError(f"cannot process the file: {detail}", path=path) from error
+
+
+def _raise_if_busy(path: Path, error: Exception | None) -> None:
+    if not isinstance(error, BusyError) and being_written(path):
+        raise BusyError(f"{BUSY} (another program is writing it)", path=path) from error
 
 
 class AudioFile:

@@ -178,7 +178,7 @@ def test_json_report_is_complete_and_consistent(mp3_folder: Path) -> None:
     report = report_of(result)
     assert report["exit_code"] == result.exit_code == 1
     assert report["ok"] is False and report["dry_run"] is False and report["force"] is False
-    assert report["counts"] == {"tagged": 6, "unchanged": 0, "would-tag": 0, "failed": 4}
+    assert report["counts"] == {"tagged": 6, "unchanged": 0, "would-tag": 0, "busy": 0, "failed": 4}
     assert sum(report["counts"].values()) == len(report["recordings"]) == 10
     ep01 = by_name(report)["audio/ep01.mp3"]
     assert ep01["chapter_count"] == 3 and ep01["previous_chapter_count"] == 0
