@@ -76,13 +76,29 @@ def stale_temps(target: Path) -> list[Path]:
 
 
 def remove_stale_temps(target: Path) -> int:
-    """Delete leftovers of interrupted runs. Call only while holding the file's lock."""
+    """Delete leftovers of interrupted runs beside ``target``.
+
+    A writer holds an exclusive ``flock`` on its temporary file while it writes: a file
+    whose lock can be taken belongs to a process that is gone.
+    """
     removed = 0
     for leftover in stale_temps(target):
         with contextlib.suppress(OSError):
-            leftover.unlink()
-            removed += 1
+            fd = os.open(leftover, os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_CLOEXEC)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                leftover.unlink()
+                removed += 1
+            finally:
+                os.close(fd)
     return removed
+
+
+def _create_temp(temp: Path, access: int, mode: int) -> int:
+    """The new temporary file, locked for as long as this process writes it."""
+    fd = os.open(temp, access | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, mode)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    return fd
 
 
 def _describe_os_error(error: OSError, target: Path) -> str:
@@ -169,18 +185,51 @@ def check_settled(target: Path, fd: int) -> os.stat_result:
     return info
 
 
+#: Set by ``read_only_allowed``: write files whose owner has no write permission (--force).
+_force: contextvars.ContextVar[bool] = contextvars.ContextVar("podcast_tool_force", default=False)
+_FORCE_HINT = ("its owner has no write permission; --force writes it anyway (and keeps its "
+               "permissions)")
+
+
+@contextlib.contextmanager
+def read_only_allowed(allowed: bool = True) -> Iterator[None]:
+    """Within the block, a file or folder without owner write permission may be written.
+
+    Root may write anything, so permission bits are read as a user means them: without
+    this, a file whose owner may not write it is refused, also for root. Immutable files
+    and read-only file systems are refused either way.
+    """
+    token = _force.set(allowed)
+    try:
+        yield
+    finally:
+        _force.reset(token)
+
+
+def _owner_may_write(stat: os.stat_result) -> bool:
+    return bool(stat.st_mode & 0o200)
+
+
+def check_folder_writable(target: Path) -> None:
+    folder = target.parent
+    system_says = os.access(folder, os.W_OK | os.X_OK)
+    if not system_says or not (_force.get() or _owner_may_write(folder.stat())):
+        raise WriteError(
+            "its folder is read-only, so the file cannot be replaced safely; nothing was written",
+            path=target, hint=_FORCE_HINT.replace("it anyway", "in it anyway") if system_says
+            else None)
+
+
 def check_writable(target: Path) -> os.stat_result:
     try:
         stat = target.stat()
     except FileNotFoundError:
         raise WriteError("no such file", path=target) from None
-    if not os.access(target, os.W_OK):
-        raise WriteError("the file is read-only; nothing was written", path=target)
-    if not os.access(target.parent, os.W_OK | os.X_OK):
-        raise WriteError(
-            "its folder is read-only, so the file cannot be replaced safely; nothing was written",
-            path=target,
-        )
+    system_says = os.access(target, os.W_OK)
+    if not system_says or not (_force.get() or _owner_may_write(stat)):
+        raise WriteError("the file is read-only; nothing was written", path=target,
+                         hint=_FORCE_HINT if system_says else None)
+    check_folder_writable(target)
     return stat
 
 
@@ -210,7 +259,7 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
     temp = temp_name_for(target)
     access = os.O_RDWR if readable else os.O_WRONLY
     try:
-        fd = os.open(temp, access | os.O_CREAT | os.O_EXCL, 0o600)
+        fd = _create_temp(temp, access, 0o600)
     except OSError as error:
         os.close(watch)
         raise WriteError(_describe_os_error(error, target), path=target) from error
@@ -372,13 +421,17 @@ def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0,
 def write_file(path: Path, data: bytes, *, lock_wait_seconds: float = 10.0) -> None:
     """Write a small file (sidecar, outline) atomically: replace an existing one under its
     lock, or create it whole; a file another program creates meanwhile is never clobbered."""
-    if path.exists() or path.is_symlink():
+    if path.exists():
         with file_lock(path, wait_seconds=lock_wait_seconds), rewrite(path) as out:
             out.write(data)
         return
+    path = real_target(path)  # a dangling link is written through: its target is created
+    if path.parent.is_dir():  # else the open below says the folder is missing
+        check_folder_writable(path)
+    remove_stale_temps(path)
     temp = temp_name_for(path)
     try:
-        fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        fd = _create_temp(temp, os.O_WRONLY, 0o666)
         with os.fdopen(fd, "wb") as out:
             out.write(data)
             out.flush()

@@ -311,6 +311,15 @@ def check_plan(plan: BatchPlan, *, allow_outside: bool) -> BatchPlan:
                 if not _inside(path, root_real):
                     refuse(index, f"the {role} {path} is outside the batch folder {plan.root}",
                            "use --allow-outside to tag files outside it")
+            for name, target in job.sidecars:
+                # An existing link is never written through: it could name any file at all.
+                if os.path.islink(target):
+                    refuse(index, f"the {name} sidecar {target} is a symbolic link; podcast-tool "
+                                  "does not write through it", "remove the link, or use "
+                                  "--allow-outside to write through it")
+                elif not _inside(target, root_real):
+                    refuse(index, f"the {name} sidecar {target} is outside the batch folder "
+                                  f"{plan.root}", "use --allow-outside to write files outside it")
     by_audio: dict[Path, list[int]] = defaultdict(list)
     for index, job in enumerate(jobs):
         by_audio[Path(os.path.realpath(job.audio))].append(index)

@@ -94,6 +94,22 @@ def say_recovered(path: Any, message: str) -> None:
     print_diagnostics([Diagnostic(Severity.INFO, "recovered-edit", message, file=str(path))])
 
 
+def force_option(function: F) -> F:
+    """``--force``: write files whose owner has no write permission (root ignores the bits)."""
+
+    @functools.wraps(function)
+    def wrapper(*args: Any, force_read_only: bool = False, **kwargs: Any) -> Any:
+        from podcast_tool.safewrite import read_only_allowed
+
+        with read_only_allowed(force_read_only):
+            return function(*args, **kwargs)
+
+    return click.option(  # type: ignore[return-value]
+        "--force", "force_read_only", is_flag=True,
+        help="Write a file (or into a folder) its owner may not write; never an immutable "
+             "file or a read-only file system.")(wrapper)
+
+
 def print_diagnostics(diagnostics: list[Diagnostic], *, show_info: bool = True) -> None:
     console = stderr_console()
     for diagnostic in diagnostics:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from podcast_tool.cli.common import handles_errors, print_diagnostics
+from podcast_tool.cli.common import force_option, handles_errors, print_diagnostics
 from podcast_tool.cli.localized import Command
 from podcast_tool.i18n import N_
 
@@ -31,6 +31,7 @@ from podcast_tool.i18n import N_
               help=N_("Title of the chapter --add-zero-chapter adds."))
 @click.option("--snippet", is_flag=True,
               help=N_("Podlove: print only the <psc:chapters> element, to paste into an RSS <item>."))
+@force_option
 @handles_errors
 def command(source: Path, format_name: str | None, from_format: str | None, output: Path | None,
             audio: Path | None, notation: str | None, add_zero_chapter: bool, zero_title: str,

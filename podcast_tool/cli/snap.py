@@ -9,6 +9,7 @@ import click
 from podcast_tool.cli.common import (
     MIN_PAUSE_HELP,
     WINDOW_HELP,
+    force_option,
     handles_errors,
     print_diagnostics,
     print_json,
@@ -37,6 +38,7 @@ from podcast_tool.i18n import N_
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help=N_("Write the corrected outline to FILE, in the notation of OUTLINE."))
 @click.option("--in-place", is_flag=True, help=N_("Overwrite OUTLINE with the corrected times."))
+@force_option
 @handles_errors
 def command(audio: Path, outline: Path, from_format: str | None, window: float, min_pause: float,
             as_json: bool, output: Path | None, in_place: bool) -> None:

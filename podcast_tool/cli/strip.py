@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from podcast_tool.cli.common import handles_errors, shown, stderr_console, stdout_console
+from podcast_tool.cli.common import force_option, handles_errors, shown, stderr_console, stdout_console
 from podcast_tool.cli.localized import Command
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.i18n import N_
@@ -23,6 +23,7 @@ def _chapters(count: int) -> str:
                     "others are still processed; the exit code is then 1."))
 @click.argument("audio", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help=N_("Show how many chapters would be removed; write nothing."))
+@force_option
 @handles_errors
 def command(audio: tuple[Path, ...], dry_run: bool) -> None:
     from podcast_tool import pipeline

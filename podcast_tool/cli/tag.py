@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import (
+    force_option,
     handles_errors,
     print_diagnostics,
     shown,
@@ -41,6 +42,7 @@ from podcast_tool.i18n import N_
 @click.option("--min-pause", type=click.FloatRange(min=0.05, max=60), metavar="SECONDS",
               help=N_("Shortest silence, in seconds, that counts as a pause (breaths are shorter). "
                       "With --snap. [default: 0.8]"))
+@force_option
 @handles_errors
 def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
             gap_title: str, dry_run: bool, snap: bool, window: float | None, min_pause: float | None) -> None:
