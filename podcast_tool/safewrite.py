@@ -25,7 +25,9 @@ from pathlib import Path
 from typing import BinaryIO
 
 from podcast_tool import fileaccess
-from podcast_tool.errors import BusyError, LockedError, WriteError
+from podcast_tool.busy import busy_error, check_settled, open_for_writing_elsewhere, signature
+from podcast_tool.errors import LockedError, WriteError
+from podcast_tool.permissions import check_folder_writable, check_writable
 
 TEMP_MARK = ".podcast-tool-"
 TEMP_SUFFIX = ".tmp"
@@ -114,123 +116,52 @@ def file_signature(path: Path) -> tuple[int, int, int]:
     return _signature(os.stat(path))
 
 
-def _signature(stat: os.stat_result) -> tuple[int, int, int]:
-    return (stat.st_ino, stat.st_size, stat.st_mtime_ns)
+_signature = signature
 
-
-#: ``fcntl.F_SETLEASE`` (Linux); Python names it since 3.13 only on some builds.
-F_SETLEASE = getattr(fcntl, "F_SETLEASE", 1024)
-#: Where leases are not offered, a file modified this recently is watched this long first.
-SETTLE_SECONDS = 1.0
-BUSY = "the file is still being written; try again when the recording has finished"
 
 #: The file being worked on under ``file_lock``, and its state when the work began.
 _work: contextvars.ContextVar[tuple[Path, os.stat_result] | None] = contextvars.ContextVar(
     "podcast_tool_work", default=None)
 
 
-def busy_error(target: Path, why: str) -> BusyError:
-    return BusyError(f"{BUSY} ({why}; nothing was written)", path=target)
-
-
-def open_for_writing_elsewhere(fd: int) -> bool | None:
-    """True if another process holds the file open for writing; None where the OS cannot tell.
-
-    The kernel grants a read lease only on a file nobody has open for writing: taking one
-    and giving it back at once asks exactly that, and never blocks anyone.
-    """
-    try:
-        fcntl.fcntl(fd, F_SETLEASE, fcntl.F_RDLCK)
-    except OSError as error:
-        if error.errno in (errno.EAGAIN, errno.EBUSY):
-            return True
-        return None  # no leases here (network file systems, not the owner without CAP_LEASE)
-    with contextlib.suppress(OSError):
-        fcntl.fcntl(fd, F_SETLEASE, fcntl.F_UNLCK)
-    return False
-
-
-def being_written(path: str | os.PathLike[str]) -> bool:
-    """True if another program has the file open for writing (or, without leases, wrote it
-    within ``SETTLE_SECONDS``): a recording still being made is incomplete, not damaged."""
-    try:
-        fd = fileaccess.open_regular(path)
-    except OSError:
-        return False
-    try:
-        held = open_for_writing_elsewhere(fd)
-        if held is None:
-            return time.time() - os.fstat(fd).st_mtime < SETTLE_SECONDS
-        return held
-    finally:
-        os.close(fd)
-
-
-def check_settled(target: Path, fd: int) -> os.stat_result:
-    """The file's state, refusing one another program is still writing.
-
-    Where the kernel cannot say whether it is open for writing, a file modified less than
-    ``SETTLE_SECONDS`` ago is watched until it has been quiet that long.
-    """
-    info = os.fstat(fd)
-    held = open_for_writing_elsewhere(fd)
-    if held:
-        raise busy_error(target, "another program has it open for writing")
-    if held is None:
-        age = time.time() - info.st_mtime
-        if age < SETTLE_SECONDS:
-            time.sleep(SETTLE_SECONDS - max(age, 0.0))
-            if _signature(os.fstat(fd)) != _signature(info) or os.stat(target).st_ino != info.st_ino:
-                raise busy_error(target, "it is still growing")
-    return info
-
-
-#: Set by ``read_only_allowed``: write files whose owner has no write permission (--force).
-_force: contextvars.ContextVar[bool] = contextvars.ContextVar("podcast_tool_force", default=False)
-_FORCE_HINT = ("its owner has no write permission; --force writes it anyway (and keeps its "
-               "permissions)")
+#: The file being rewritten and how to digest its audio payload (see containers.payload).
+_payload: contextvars.ContextVar[tuple[Path, Callable[[BinaryIO], bytes | None]] | None] = \
+    contextvars.ContextVar("podcast_tool_payload", default=None)
+PAYLOAD_CHANGED = ("the audio would not have stayed byte-identical (a podcast-tool bug; please "
+                   "report it); nothing was written")
 
 
 @contextlib.contextmanager
-def read_only_allowed(allowed: bool = True) -> Iterator[None]:
-    """Within the block, a file or folder without owner write permission may be written.
-
-    Root may write anything, so permission bits are read as a user means them: without
-    this, a file whose owner may not write it is refused, also for root. Immutable files
-    and read-only file systems are refused either way.
-    """
-    token = _force.set(allowed)
+def payload_kept(path: str | os.PathLike[str],
+                 digest: Callable[[BinaryIO], bytes | None] | None) -> Iterator[None]:
+    """Within the block, a ``rewrite`` of ``path`` replaces it only if ``digest`` (the audio
+    payload's) is the same for the new file as for the original."""
+    token = _payload.set((real_target(path), digest) if digest is not None else None)
     try:
         yield
     finally:
-        _force.reset(token)
+        _payload.reset(token)
 
 
-def _owner_may_write(stat: os.stat_result) -> bool:
-    return bool(stat.st_mode & 0o200)
-
-
-def check_folder_writable(target: Path) -> None:
-    folder = target.parent
-    system_says = os.access(folder, os.W_OK | os.X_OK)
-    if not system_says or not (_force.get() or _owner_may_write(folder.stat())):
-        raise WriteError(
-            "its folder is read-only, so the file cannot be replaced safely; nothing was written",
-            path=target, hint=_FORCE_HINT.replace("it anyway", "in it anyway") if system_says
-            else None)
-
-
-def check_writable(target: Path) -> os.stat_result:
-    try:
-        stat = target.stat()
-    except FileNotFoundError:
-        raise WriteError("no such file", path=target) from None
-    system_says = os.access(target, os.W_OK)
-    if not system_says or not (_force.get() or _owner_may_write(stat)):
-        raise WriteError("the file is read-only; nothing was written", path=target,
-                         hint=_FORCE_HINT if system_says else None)
-    check_folder_writable(target)
-    return stat
+def _check_payload(target: Path, watch: int, temp: Path) -> None:
+    entry = _payload.get()
+    if entry is None or entry[0] != target:
+        return
+    digest = entry[1]
+    with os.fdopen(os.dup(watch), "rb") as original:
+        try:
+            before = digest(original)
+        except Exception:  # noqa: BLE001 - a damaged original: nothing to compare with
+            before = None
+    if before is None:
+        return
+    with open(temp, "rb") as new:
+        try:
+            after = digest(new)
+        except Exception:  # noqa: BLE001 - the new file cannot even be parsed: refuse
+            after = None
+    if after != before:
+        raise WriteError(PAYLOAD_CHANGED, path=target)
 
 
 @contextlib.contextmanager
@@ -264,7 +195,6 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
         os.close(watch)
         raise WriteError(_describe_os_error(error, target), path=target) from error
     completed = False
-    backup: Path | None = None
     try:
         with os.fdopen(fd, "r+b" if readable else "wb") as out:
             yield out
@@ -273,7 +203,8 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
         os.chmod(temp, before.st_mode & 0o7777)
         with contextlib.suppress(OSError):
             os.chown(temp, before.st_uid, before.st_gid)
-        backup = _replace_watched(target, temp, watch, before)
+        _check_payload(target, watch, temp)
+        _replace_watched(target, temp, watch, before)
         completed = True
         _fsync_dir(target.parent)
     except OSError as error:
@@ -283,16 +214,13 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
         if not completed:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
-        if backup is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(backup)
 
 
-def _replace_watched(target: Path, temp: Path, watch: int, before: os.stat_result) -> Path | None:
+def _replace_watched(target: Path, temp: Path, watch: int, before: os.stat_result) -> None:
     """Rename ``temp`` over ``target`` unless another program is writing the original.
 
-    Returns the hard link kept to the original across the rename (to be removed), if the
-    file system has hard links.
+    A hard link kept to the original across the rename (where the file system has hard
+    links) lets it be put back; it is removed at once.
     """
     if open_for_writing_elsewhere(watch):
         raise busy_error(target, "another program has it open for writing")
@@ -304,14 +232,22 @@ def _replace_watched(target: Path, temp: Path, watch: int, before: os.stat_resul
         os.link(target, backup)
     except OSError:
         backup = None  # no hard links here (FAT, some shares): the check below still tells
-    os.replace(temp, target)
+    try:
+        os.replace(temp, target)
+    except BaseException:
+        if backup is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(backup)
+        raise
     if _signature(os.fstat(watch)) != _signature(before):
         if backup is None:
             raise busy_error(target, "it was written to while being replaced; the bytes written "
                                      "at that moment may be missing from it")
         os.replace(backup, target)  # the original, with what was just appended to it
         raise busy_error(target, "it changed while it was being replaced")
-    return backup
+    if backup is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(backup)  # at once: until then a kill would leave it behind
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -34,6 +34,7 @@ from podcast_tool.batch.report import (
     SidecarState,
     Status,
 )
+from podcast_tool.busy import BUSY, being_written
 from podcast_tool.containers import Capabilities
 from podcast_tool.errors import (
     BusyError,
@@ -43,7 +44,7 @@ from podcast_tool.errors import (
     WriteError,
 )
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
-from podcast_tool.safewrite import BUSY, being_written, file_signature, write_file
+from podcast_tool.safewrite import file_signature, write_file
 
 Executor = Literal["thread", "process"]
 

@@ -99,7 +99,7 @@ def force_option(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, force_read_only: bool = False, **kwargs: Any) -> Any:
-        from podcast_tool.safewrite import read_only_allowed
+        from podcast_tool.permissions import read_only_allowed
 
         with read_only_allowed(force_read_only):
             return function(*args, **kwargs)

@@ -14,6 +14,7 @@ inside comes out as an ``AudioFileError`` naming the file.
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 from collections.abc import Callable
@@ -22,9 +23,10 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 from podcast_tool import fileaccess
+from podcast_tool.busy import BUSY, being_written
 from podcast_tool.errors import AudioFileError, BusyError, PodcastToolError, UnsupportedAudioError
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
-from podcast_tool.safewrite import BUSY, being_written, file_lock
+from podcast_tool.safewrite import file_lock, payload_kept
 
 #: How many bytes the registry reads to recognise a file.
 SNIFF_BYTES = 64
@@ -336,14 +338,20 @@ class AudioFile:
     def write(self, episode: Episode, options: WriteOptions | None = None) -> WriteReport:
         write_options = options or WriteOptions()
         with file_lock(self.path, wait_seconds=write_options.lock_wait_seconds,
-                       on_wait=write_options.on_lock_wait):
+                       on_wait=write_options.on_lock_wait), self._payload_kept():
             try:
                 return guarded(self.path, lambda: self._current().write(episode, write_options))
             finally:
                 self._parsed = None
 
+    def _payload_kept(self) -> contextlib.AbstractContextManager[None]:
+        """The audio payload must come out of a write byte-identical (see ``payload``)."""
+        from podcast_tool.containers.payload import DIGESTS
+
+        return payload_kept(self.path, DIGESTS.get(self.container.name))
+
     def strip(self) -> int:
-        with file_lock(self.path):
+        with file_lock(self.path), self._payload_kept():
             try:
                 return guarded(self.path, lambda: self._current().strip())
             finally:

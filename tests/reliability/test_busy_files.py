@@ -22,7 +22,7 @@ from pathlib import Path
 
 import pytest
 
-from podcast_tool import containers, safewrite
+from podcast_tool import busy, containers, safewrite
 from podcast_tool.errors import BusyError
 from podcast_tool.model import Chapter, Episode
 from tests.reliability.harness import run_cli
@@ -154,17 +154,17 @@ def test_without_leases_a_file_modified_a_moment_ago_is_watched_for_a_settle_tim
     real_fcntl = fcntl.fcntl
 
     def no_leases(fd: int, command: int, *args: int) -> object:
-        if command == safewrite.F_SETLEASE:
+        if command == busy.F_SETLEASE:
             raise OSError(errno.EINVAL, "leases not supported here")
         return real_fcntl(fd, command, *args)
 
-    monkeypatch.setattr(safewrite.fcntl, "fcntl", no_leases)
+    monkeypatch.setattr(busy.fcntl, "fcntl", no_leases)
     writer = Appender(audio, "held", 1)
     began = time.monotonic()
     with pytest.raises(BusyError, match=BUSY):
         containers.write_chapters(audio, Episode(chapters=[Chapter(0, "Accueil")]))
     writer.stop()
-    assert time.monotonic() - began < safewrite.SETTLE_SECONDS + 1.0
+    assert time.monotonic() - began < busy.SETTLE_SECONDS + 1.0
     # Quiet for longer than the settle time: written at once.
     os.utime(audio, (time.time() - 60, time.time() - 60))
     containers.write_chapters(audio, Episode(chapters=[Chapter(0, "Accueil")]))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import urllib.parse
 from pathlib import Path
+from typing import BinaryIO
 
 from mutagen.id3 import APIC, CHAP, CTOC, ID3, TIT2, TIT3, WXXX, CTOCFlags, ID3NoHeaderError
 from mutagen.id3._tags import save_frame  # mutagen has no public per-frame encoder
@@ -61,14 +62,29 @@ def reserved_padding(frames_size: int) -> int:
 
 
 def tag_size(head: bytes) -> int:
-    """Bytes taken by the ID3v2 tag at the start of a file (0 if none)."""
+    """Bytes taken by the ID3v2 tag at the start of a file (0 if none), footer not counted."""
     if len(head) < 10 or head[:3] != b"ID3":
         return 0
     size = 0
     for byte in head[6:10]:
         size = (size << 7) | (byte & 0x7F)
-    footer = 10 if head[5] & 0x10 else 0
-    return 10 + size + footer
+    return 10 + size
+
+
+def tag_end(handle: BinaryIO) -> int:
+    """Where the leading ID3v2 tag ends: its footer counts only where "3DI" really is.
+
+    Some taggers set the footer flag without writing a footer; trusting the flag would
+    cut the first 10 bytes of the audio.
+    """
+    handle.seek(0)
+    head = handle.read(10)
+    end = tag_size(head)
+    if end and head[5] & 0x10:
+        handle.seek(end)
+        if handle.read(3) == b"3DI":
+            end += 10
+    return end
 
 
 def _text(frames: dict, key: str) -> str:
@@ -112,7 +128,7 @@ class Mp3Container:
         from mutagen.mp3 import HeaderNotFoundError, MPEGInfo
 
         with path.open("rb") as handle:
-            offset = tag_size(handle.read(10))
+            offset = tag_end(handle)
             try:
                 # As mutagen's MP3 does, without parsing the tag a second time.
                 info = MPEGInfo(handle, offset or None)
@@ -135,9 +151,10 @@ class Mp3Container:
         frames_size = len(_encode(tags, version, padding=0)) - 10
         with path.open("rb") as original:
             head = original.read(10)
-            old_size = tag_size(head)
-            has_footer = len(head) == 10 and head[:3] == b"ID3" and bool(head[5] & 0x10)
+            old_size = tag_end(original)
+            has_footer = old_size != tag_size(head)  # a real footer ("3DI") follows the tag
             if old_size and not has_footer and frames_size + 10 <= old_size:
+                original.seek(10)
                 old_tag = head + original.read(old_size - 10)
                 new_tag = _encode(tags, version, padding=old_size - 10 - frames_size)
                 if len(new_tag) == old_size == len(old_tag):

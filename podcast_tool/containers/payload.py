@@ -1,0 +1,265 @@
+"""The audio payload of each container, as a digest: what a chapter write must never change.
+
+Writing chapters rewrites tags and headers only; the audio itself (MPEG frames, FLAC frames,
+Ogg page bodies, MP4 samples, WAV data) must come out byte for byte the same. Before a new
+file replaces the original, ``safewrite`` compares the two files' digests from these
+functions and refuses the write if they differ: a bug in a writer (an offset off by the size
+of a footer, a chunk offset not shifted) becomes a refusal instead of damaged audio.
+
+Each function finds the payload by its own, independent parse (never the writer's), reads
+only that and hashes it: linear in the file, nothing decoded. ``None`` means the file's
+payload cannot be located (a damaged original); the caller then has nothing to compare.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import struct
+from collections.abc import Callable, Iterable
+from typing import BinaryIO
+
+BLOCK = 1 << 20
+#: How far past an ID3v2 tag the first MPEG frame is looked for (junk, stacked tags).
+MPEG_SCAN_BYTES = 1 << 20
+MAX_RIFF_CHUNKS = 10_000
+
+Digest = Callable[[BinaryIO], "bytes | None"]
+
+
+def _size(handle: BinaryIO) -> int:
+    return os.fstat(handle.fileno()).st_size
+
+
+def hash_ranges(handle: BinaryIO, ranges: Iterable[tuple[int, int]], digest=None) -> bytes:  # noqa: ANN001
+    hasher = digest or hashlib.blake2b(digest_size=20)
+    for offset, length in ranges:
+        handle.seek(offset)
+        left = length
+        while left > 0:
+            data = handle.read(min(left, BLOCK))
+            if not data:
+                hasher.update(b"<short>")
+                break
+            hasher.update(data)
+            left -= len(data)
+    return hasher.digest()
+
+
+def _syncsafe(raw: bytes) -> int:
+    value = 0
+    for byte in raw:
+        value = (value << 7) | (byte & 0x7F)
+    return value
+
+
+def _after_id3(handle: BinaryIO) -> int:
+    """Where a leading ID3v2 tag ends (0 if none); a footer counts only where "3DI" is."""
+    handle.seek(0)
+    head = handle.read(10)
+    if len(head) < 10 or head[:3] != b"ID3":
+        return 0
+    end = 10 + _syncsafe(head[6:10])
+    if head[5] & 0x10:
+        handle.seek(end)
+        if handle.read(3) == b"3DI":
+            end += 10
+    return end
+
+
+# --- MPEG audio ------------------------------------------------------------------------
+
+_BITRATES = {  # kbit/s by (MPEG-1?, layer)
+    (True, 1): (0, 32, 64, 96, 128, 160, 192, 224, 256, 288, 320, 352, 384, 416, 448),
+    (True, 2): (0, 32, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320, 384),
+    (True, 3): (0, 32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320),
+    (False, 1): (0, 32, 48, 56, 64, 80, 96, 112, 128, 144, 160, 176, 192, 224, 256),
+    (False, 2): (0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160),
+}
+_BITRATES[(False, 3)] = _BITRATES[(False, 2)]
+_RATES = {3: (44100, 48000, 32000), 2: (22050, 24000, 16000), 0: (11025, 12000, 8000)}
+
+
+def mpeg_frame_length(header: bytes) -> int:
+    """Bytes of the MPEG audio frame this 4-byte header starts (0 if it is not one)."""
+    if len(header) < 4 or header[0] != 0xFF or header[1] & 0xE0 != 0xE0:
+        return 0
+    version, layer_bits = (header[1] >> 3) & 3, (header[1] >> 1) & 3
+    bitrate_index, rate_index = header[2] >> 4, (header[2] >> 2) & 3
+    if version == 1 or layer_bits == 0 or bitrate_index in (0, 15) or rate_index == 3:
+        return 0
+    layer = 4 - layer_bits
+    mpeg1 = version == 3
+    bitrate = _BITRATES[(mpeg1, layer)][bitrate_index] * 1000
+    rate = _RATES[version][rate_index]
+    padding = (header[2] >> 1) & 1
+    if layer == 1:
+        return (12 * bitrate // rate + padding) * 4
+    per_frame = 144 if mpeg1 or layer == 2 else 72
+    return per_frame * bitrate // rate + padding
+
+
+def mpeg_digest(handle: BinaryIO) -> bytes | None:
+    """From the first MPEG frame after the ID3v2 tag to the end of the file.
+
+    The frame is found by a scan (a frame header followed by another where its length says)
+    from where the tag ends without a footer: a footer, real or not, is skipped either way.
+    """
+    handle.seek(0)
+    head = handle.read(10)
+    start = 10 + _syncsafe(head[6:10]) if len(head) == 10 and head[:3] == b"ID3" else 0
+    handle.seek(start)
+    first = _first_frame(handle.read(MPEG_SCAN_BYTES + 4))
+    begin = start + (first if first is not None else 0)
+    return hash_ranges(handle, [(begin, max(0, _size(handle) - begin))])
+
+
+def _first_frame(window: bytes) -> int | None:
+    position = window.find(b"\xff")
+    while 0 <= position < len(window) - 4:
+        length = mpeg_frame_length(window[position:position + 4])
+        if length and (position + length + 4 > len(window)
+                       or mpeg_frame_length(window[position + length:position + length + 4])):
+            return position
+        position = window.find(b"\xff", position + 1)
+    return None
+
+
+# --- FLAC ------------------------------------------------------------------------------
+
+def flac_digest(handle: BinaryIO) -> bytes | None:
+    """The frames after the last metadata block (behind an ID3v2 tag, if any)."""
+    offset = _after_id3(handle)
+    handle.seek(offset)
+    if handle.read(4) != b"fLaC":
+        return None
+    offset += 4
+    size = _size(handle)
+    while True:
+        handle.seek(offset)
+        header = handle.read(4)
+        if len(header) < 4:
+            return None
+        offset += 4 + int.from_bytes(header[1:4], "big")
+        if offset > size:
+            return None
+        if header[0] & 0x80:
+            return hash_ranges(handle, [(offset, size - offset)])
+
+
+# --- Ogg -------------------------------------------------------------------------------
+
+_UNSET_GRANULE = b"\xff" * 8
+
+
+def ogg_digest(handle: BinaryIO) -> bytes | None:
+    """Every audio page's stream, granule position and body; not the header pages, nor the
+    sequence numbers and checksums, which a longer comment header legitimately renumbers."""
+    hasher = hashlib.blake2b(digest_size=20)
+    handle.seek(0)
+    in_audio = False
+    pages = 0
+    while True:
+        header = handle.read(27)
+        if len(header) < 27:
+            break
+        if header[:4] != b"OggS":
+            return None if pages == 0 else _finish(hasher, b"<junk>" + header + handle.read())
+        segments = handle.read(header[26])
+        page = handle.read(sum(segments))
+        pages += 1
+        granule = header[6:14]
+        if not in_audio and granule not in (b"\0" * 8, _UNSET_GRANULE):
+            in_audio = True
+        if in_audio:
+            hasher.update(header[5:6] + granule + header[14:18])
+            hasher.update(struct.pack(">I", len(page)))
+            hasher.update(page)
+    return hasher.digest() if pages else None
+
+
+def _finish(hasher, tail: bytes) -> bytes:  # noqa: ANN001
+    hasher.update(tail)
+    return hasher.digest()
+
+
+# --- MP4 -------------------------------------------------------------------------------
+
+def mp4_digest(handle: BinaryIO) -> bytes | None:
+    """The sample bytes of every track but chapter text tracks, track by track."""
+    from podcast_tool.containers.mp4.boxes import BoxError
+    from podcast_tool.containers.mp4.movie import load_movie
+
+    try:
+        movie = load_movie(handle)
+        chapter_ids = movie.chapter_track_ids()
+        tracks = [t for t in movie.tracks
+                  if t.handler not in (b"text", b"sbtl") and t.track_id not in chapter_ids]
+        per_track = [(track.track_id, _sample_ranges(track.sample_table, movie.file_size))
+                     for track in tracks]
+    except (BoxError, struct.error, ValueError):
+        return None
+    hasher = hashlib.blake2b(digest_size=20)
+    for track_id, ranges in sorted(per_track):
+        hasher.update(struct.pack(">I", track_id))
+        hasher.update(hash_ranges(handle, ranges))
+    return hasher.digest()
+
+
+def _sample_ranges(stbl, file_size: int) -> list[tuple[int, int]]:  # noqa: ANN001
+    """Byte ranges of a track's samples, in order, adjacent ones merged."""
+    from podcast_tool.containers.mp4.chapter_track import chunk_offsets
+
+    stsz = stbl.find(b"stsz")
+    if stsz is None:
+        raise ValueError("no stsz")
+    uniform, count = struct.unpack_from(">II", stsz.payload, 4)
+    if count > file_size:
+        raise ValueError("stsz claims more samples than bytes")
+    sizes = [uniform] * count if uniform else list(struct.unpack_from(f">{count}I", stsz.payload, 12))
+    offsets = chunk_offsets(stbl)
+    stsc = stbl.find(b"stsc")
+    if stsc is None:
+        raise ValueError("no stsc")
+    runs = [struct.unpack_from(">II", stsc.payload, 8 + 12 * i)
+            for i in range(struct.unpack_from(">I", stsc.payload, 4)[0])]
+    ranges: list[tuple[int, int]] = []
+    sample = 0
+    for index, (first_chunk, per_chunk) in enumerate(runs):
+        last = runs[index + 1][0] if index + 1 < len(runs) else len(offsets) + 1
+        for chunk in range(max(first_chunk, 1), min(last, len(offsets) + 1)):
+            take = min(per_chunk, count - sample)
+            length = sum(sizes[sample:sample + take])
+            sample += take
+            offset = offsets[chunk - 1]
+            if ranges and ranges[-1][0] + ranges[-1][1] == offset:
+                ranges[-1] = (ranges[-1][0], ranges[-1][1] + length)
+            else:
+                ranges.append((offset, length))
+    return ranges
+
+
+# --- WAV -------------------------------------------------------------------------------
+
+def wav_digest(handle: BinaryIO) -> bytes | None:
+    """The 'data' chunk's bytes."""
+    handle.seek(0)
+    head = handle.read(12)
+    if len(head) < 12 or head[:4] != b"RIFF" or head[8:12] != b"WAVE":
+        return None
+    offset, size = 12, _size(handle)
+    for _ in range(MAX_RIFF_CHUNKS):
+        handle.seek(offset)
+        chunk = handle.read(8)
+        if len(chunk) < 8:
+            return None
+        length = struct.unpack_from("<I", chunk, 4)[0]
+        if chunk[:4] == b"data":
+            return hash_ranges(handle, [(offset + 8, min(length, size - offset - 8))])
+        offset += 8 + length + (length & 1)
+    return None
+
+
+#: Container name -> its payload digest.
+DIGESTS: dict[str, Digest] = {"mp3": mpeg_digest, "flac": flac_digest, "ogg": ogg_digest,
+                              "opus": ogg_digest, "mp4": mp4_digest, "wav": wav_digest}
