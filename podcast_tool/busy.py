@@ -16,6 +16,7 @@ from pathlib import Path
 
 from podcast_tool import fileaccess
 from podcast_tool.errors import BusyError
+from podcast_tool.i18n import N_, _
 
 
 def signature(stat: os.stat_result) -> tuple[int, int, int]:
@@ -29,8 +30,11 @@ F_SETLEASE = getattr(fcntl, "F_SETLEASE", 1024)
 SETTLE_SECONDS = 1.0
 BUSY = "the file is still being written; try again when the recording has finished"
 
-def busy_error(target: Path, why: str) -> BusyError:
-    return BusyError(f"{BUSY} ({why}; nothing was written)", path=target)
+
+def busy_error(target: Path | str, why: str) -> BusyError:
+    """The refusal, with ``why`` (an ``N_``-marked text) in brackets."""
+    return BusyError(_("the file is still being written; try again when the recording has "
+                       "finished ({why}; nothing was written)").format(why=_(why)), path=target)
 
 
 def open_for_writing_elsewhere(fd: int) -> bool | None:
@@ -75,11 +79,11 @@ def check_settled(target: Path, fd: int) -> os.stat_result:
     info = os.fstat(fd)
     held = open_for_writing_elsewhere(fd)
     if held:
-        raise busy_error(target, "another program has it open for writing")
+        raise busy_error(target, N_("another program has it open for writing"))
     if held is None:
         age = time.time() - info.st_mtime
         if age < SETTLE_SECONDS:
             time.sleep(SETTLE_SECONDS - max(age, 0.0))
             if signature(os.fstat(fd)) != signature(info) or os.stat(target).st_ino != info.st_ino:
-                raise busy_error(target, "it is still growing")
+                raise busy_error(target, N_("it is still growing"))
     return info

@@ -15,11 +15,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from podcast_tool.errors import WriteError
+from podcast_tool.i18n import N_, _
 
 #: Set by ``read_only_allowed``: write files whose owner has no write permission (--force).
 _force: contextvars.ContextVar[bool] = contextvars.ContextVar("podcast_tool_force", default=False)
-_FORCE_HINT = ("its owner has no write permission; --force writes it anyway (and keeps its "
-               "permissions)")
+_FORCE_HINT = N_("its owner has no write permission; --force writes it anyway (and keeps its "
+                 "permissions)")
+_FORCE_FOLDER_HINT = N_("its owner has no write permission; --force writes in it anyway")
 
 
 @contextlib.contextmanager
@@ -46,19 +48,18 @@ def check_folder_writable(target: Path) -> None:
     system_says = os.access(folder, os.W_OK | os.X_OK)
     if not system_says or not (_force.get() or _owner_may_write(folder.stat())):
         raise WriteError(
-            "its folder is read-only, so the file cannot be replaced safely; nothing was written",
-            path=target, hint=_FORCE_HINT.replace("it anyway", "in it anyway") if system_says
-            else None)
+            _("its folder is read-only, so the file cannot be replaced safely; nothing was "
+              "written"), path=target, hint=_(_FORCE_FOLDER_HINT) if system_says else None)
 
 
 def check_writable(target: Path) -> os.stat_result:
     try:
         stat = target.stat()
     except FileNotFoundError:
-        raise WriteError("no such file", path=target) from None
+        raise WriteError(_("no such file"), path=target) from None
     system_says = os.access(target, os.W_OK)
     if not system_says or not (_force.get() or _owner_may_write(stat)):
-        raise WriteError("the file is read-only; nothing was written", path=target,
-                         hint=_FORCE_HINT if system_says else None)
+        raise WriteError(_("the file is read-only; nothing was written"), path=target,
+                         hint=_(_FORCE_HINT) if system_says else None)
     check_folder_writable(target)
     return stat

@@ -27,6 +27,7 @@ from typing import BinaryIO
 from podcast_tool import fileaccess
 from podcast_tool.busy import busy_error, check_settled, open_for_writing_elsewhere, signature
 from podcast_tool.errors import LockedError, WriteError
+from podcast_tool.i18n import N_
 from podcast_tool.permissions import check_folder_writable, check_writable
 
 TEMP_MARK = ".podcast-tool-"
@@ -181,7 +182,7 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
     work = _work.get()
     if work is not None and work[0] == target:
         if _signature(work[1]) != _signature(before):
-            raise busy_error(target, "it changed while it was being tagged")
+            raise busy_error(target, N_("it changed while it was being tagged"))
         before = work[1]
     try:
         watch = fileaccess.open_regular(target)
@@ -223,10 +224,10 @@ def _replace_watched(target: Path, temp: Path, watch: int, before: os.stat_resul
     links) lets it be put back; it is removed at once.
     """
     if open_for_writing_elsewhere(watch):
-        raise busy_error(target, "another program has it open for writing")
+        raise busy_error(target, N_("another program has it open for writing"))
     if _signature(os.fstat(watch)) != _signature(before) or \
             os.stat(target).st_ino != before.st_ino:
-        raise busy_error(target, "it changed while it was being tagged")
+        raise busy_error(target, N_("it changed while it was being tagged"))
     backup: Path | None = temp_name_for(target)
     try:
         os.link(target, backup)
@@ -241,10 +242,10 @@ def _replace_watched(target: Path, temp: Path, watch: int, before: os.stat_resul
         raise
     if _signature(os.fstat(watch)) != _signature(before):
         if backup is None:
-            raise busy_error(target, "it was written to while being replaced; the bytes written "
-                                     "at that moment may be missing from it")
+            raise busy_error(target, N_("it was written to while being replaced; the bytes "
+                                        "written at that moment may be missing from it"))
         os.replace(backup, target)  # the original, with what was just appended to it
-        raise busy_error(target, "it changed while it was being replaced")
+        raise busy_error(target, N_("it changed while it was being replaced"))
     if backup is not None:
         with contextlib.suppress(OSError):
             os.unlink(backup)  # at once: until then a kill would leave it behind

@@ -34,7 +34,7 @@ from podcast_tool.batch.report import (
     SidecarState,
     Status,
 )
-from podcast_tool.busy import BUSY, being_written
+from podcast_tool.busy import being_written, busy_error
 from podcast_tool.containers import Capabilities
 from podcast_tool.errors import (
     BusyError,
@@ -43,6 +43,7 @@ from podcast_tool.errors import (
     ValidationFailed,
     WriteError,
 )
+from podcast_tool.i18n import N_
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
 from podcast_tool.safewrite import file_signature, write_file
 
@@ -165,8 +166,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     if must_tag:
         if before is not None and file_signature(job.audio) != before:
             if being_written(job.audio):
-                raise BusyError(f"{BUSY} (it grew while the batch was working on it)",
-                                path=job.audio)
+                raise busy_error(job.audio, N_("it grew while the batch was working on it"))
             raise WriteError("the file changed while the batch was working on it; nothing was "
                              "written", path=job.audio, hint="run the batch again")
         pipeline.write(prepared, WriteOptions(id3v2_version=job.options.id3v2_version,

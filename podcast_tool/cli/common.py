@@ -106,8 +106,8 @@ def force_option(function: F) -> F:
 
     return click.option(  # type: ignore[return-value]
         "--force", "force_read_only", is_flag=True,
-        help="Write a file (or into a folder) its owner may not write; never an immutable "
-             "file or a read-only file system.")(wrapper)
+        help=N_("Write a file (or into a folder) its owner may not write; never an immutable "
+                "file or a read-only file system."))(wrapper)
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], *, show_info: bool = True) -> None:

@@ -23,8 +23,9 @@ from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
 from podcast_tool import fileaccess
-from podcast_tool.busy import BUSY, being_written
+from podcast_tool.busy import being_written, busy_error
 from podcast_tool.errors import AudioFileError, BusyError, PodcastToolError, UnsupportedAudioError
+from podcast_tool.i18n import N_
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.safewrite import file_lock, payload_kept
 
@@ -292,7 +293,7 @@ def guarded(path: Path, action: Callable[[], T]) -> T:
 
 def _raise_if_busy(path: Path, error: Exception | None) -> None:
     if not isinstance(error, BusyError) and being_written(path):
-        raise BusyError(f"{BUSY} (another program is writing it)", path=path) from error
+        raise busy_error(path, N_("another program is writing it")) from error
 
 
 class AudioFile:
