@@ -1,14 +1,20 @@
-"""Outline parsing grows linearly with the outline's size: no regex backtracking blow-up.
+"""Outline parsing, and ``check`` as a whole, grow linearly with the input: no blow-up.
 
 Times ``parse_outline`` on outlines of 1k, 10k and 100k lines (the largest about 10 MB), and on
 hostile single lines (runs of ``**``, ``[``, quotes, underscores…) of 0.1 and 1 million
-characters. Prints the time per line (or per character) and its ratio to the smallest size: a
-ratio near 1 is linear growth; a quadratic parser would show 100 and more.
+characters. Then times the whole ``check`` command (reading, validation, the table and the
+diagnostics it prints) on outlines of 1,000, 4,000 and 16,000 chapters, and on a chapter file
+whose title is 100 KB and 1 MB of backslashes. Prints the time per line (or per character, or
+per chapter) and its ratio to the smallest size: a ratio near 1 is linear growth; a quadratic
+one would show 100 and more.
 """
 
 from __future__ import annotations
 
+import json
 import random
+import tempfile
+from pathlib import Path
 
 from bench.common import best_of
 from podcast_tool.outline.parser import parse_outline
@@ -66,6 +72,41 @@ def main() -> None:
             timings.append(best_of(lambda line=line: parse_outline(line), repeat=3) / chars)
         print(f"hostile line of {label}: {timings[1] * 1e9:6.1f} ns/char at 1M chars, "
               f"ratio to 100k {timings[1] / timings[0]:5.2f}", flush=True)
+    bench_check()
+
+
+CHECK_SIZES = (1_000, 4_000, 16_000)
+
+
+def check_command(path: Path) -> None:
+    from click.testing import CliRunner
+
+    from podcast_tool.cli import main as cli
+
+    result = CliRunner().invoke(cli, ["check", str(path)])
+    assert result.exit_code in (0, 1), result.output
+
+
+def bench_check() -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        base = None
+        for count in CHECK_SIZES:
+            path = Path(folder) / f"plan-{count}.md"
+            path.write_text("".join(f"- {format_clock(i * 30_000)} Intervention n°{i}\n"
+                                    for i in range(count)), "utf-8")
+            seconds = best_of(lambda path=path: check_command(path), repeat=3)
+            base = base or seconds / count
+            print(f"check, {count:>6} chapters: {seconds * 1000:8.1f} ms, "
+                  f"{seconds / count * 1e6:6.1f} µs/chapter, ratio to 1k "
+                  f"{seconds / count / base:5.2f}", flush=True)
+        timings = []
+        for chars in (100_000, 1_000_000):
+            path = Path(folder) / f"title-{chars}.json"
+            path.write_text(json.dumps({"chapters": [{"startTime": 0, "title": "\\" * chars}]}),
+                            "utf-8")
+            timings.append(best_of(lambda path=path: check_command(path), repeat=3))
+        print(f"check, a title of 1M backslashes: {timings[1] * 1000:.1f} ms, ratio to 100k "
+              f"{timings[1] / timings[0]:5.2f} (10 times the characters)", flush=True)
 
 
 if __name__ == "__main__":

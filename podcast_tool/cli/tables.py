@@ -20,17 +20,44 @@ CONFIDENCE_STYLE = {"high": "green", "medium": "yellow", "low": "red"}
 CONFIDENCE_LABEL = {"high": N_("high"), "medium": N_("medium"), "low": N_("low")}
 
 
+#: Rows a chapter table shows at most: the first ones and the last ones, the rest summarised.
+MAX_TABLE_ROWS = 200
+TAIL_ROWS = 20
+#: Characters of a title (or description) a table shows; the rest is cut, never lost.
+MAX_TITLE_CHARACTERS = 200
+
+
+def cut(text: str, limit: int = MAX_TITLE_CHARACTERS) -> str:
+    """``text`` to at most ``limit`` characters, an ellipsis marking a cut (a table's cell:
+    laying out a megabyte of text costs rich quadratic time)."""
+    return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+def _shown_rows(count: int) -> tuple[range, range]:
+    """Indexes of the rows a table shows: all, or the first ones and the last ones."""
+    if count <= MAX_TABLE_ROWS:
+        return range(count), range(0)
+    return range(MAX_TABLE_ROWS - TAIL_ROWS), range(count - TAIL_ROWS, count)
+
+
 def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
     title = episode.title or (episode.source.name if episode.source else None)
     # Titles and file names are the user's text, never rich markup ("[/b]" would crash rich).
-    table = Table(title=shown(title) if title else None, title_justify="left")
+    table = Table(title=shown(cut(title)) if title else None, title_justify="left")
     table.add_column("#", justify="right", style="dim")
     table.add_column(_("start"), justify="right")
     table.add_column(_("end"), justify="right")
     table.add_column(_("duration"), justify="right")
     table.add_column(_("title"))
     ends = effective_ends(episode.chapters, duration_ms or episode.duration_ms)
-    for index, (chapter, end) in enumerate(zip(episode.chapters, ends, strict=True), start=1):
+    head, tail = _shown_rows(len(episode.chapters))
+    for position in [*head, *tail]:
+        if tail and position == tail.start:
+            left_out = tail.start - head.stop
+            table.add_row("…", "", "", "", "[dim]" + _(
+                "… {count} more chapters not shown (--json lists them all)").format(
+                    count=f"{left_out:,}") + "[/]")
+        chapter, end, index = episode.chapters[position], ends[position], position + 1
         written_end = chapter.end_ms is not None
         end_text = format_clock(end) if end is not None else "—"
         if end is not None and not written_end:
@@ -38,9 +65,9 @@ def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
         # Out-of-order chapters (an error check reports) have no meaningful duration.
         ordered = end is not None and end >= chapter.start_ms
         length = format_duration(end - chapter.start_ms) if ordered else "—"
-        title = shown(chapter.title)
+        title = shown(cut(chapter.title))
         if chapter.description:
-            title += f"\n[dim]{shown(chapter.description)}[/]"
+            title += f"\n[dim]{shown(cut(chapter.description))}[/]"
         table.add_row(str(index), format_clock(chapter.start_ms), end_text, length, title)
     return table
 
