@@ -144,7 +144,7 @@ def payload_kept(path: str | os.PathLike[str],
         _payload.reset(token)
 
 
-def _check_payload(target: Path, watch: int, temp: Path) -> None:
+def _check_payload(target: Path, watch: int, temp: Path, started: os.stat_result) -> None:
     entry = _payload.get()
     if entry is None or entry[0] != target:
         return
@@ -162,6 +162,9 @@ def _check_payload(target: Path, watch: int, temp: Path) -> None:
         except Exception:  # noqa: BLE001 - the new file cannot even be parsed: refuse
             after = None
     if after != before:
+        if _signature(os.fstat(watch)) != _signature(started):
+            # Not our bug: another program is writing the original (it grew meanwhile).
+            raise busy_error(target, N_("it changed while it was being tagged"))
         raise WriteError(PAYLOAD_CHANGED, path=target)
 
 
@@ -204,7 +207,7 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
         os.chmod(temp, before.st_mode & 0o7777)
         with contextlib.suppress(OSError):
             os.chown(temp, before.st_uid, before.st_gid)
-        _check_payload(target, watch, temp)
+        _check_payload(target, watch, temp, before)
         _replace_watched(target, temp, watch, before)
         completed = True
         _fsync_dir(target.parent)
