@@ -29,6 +29,7 @@ import pytest
 
 from podcast_tool import containers
 from podcast_tool.model import Chapter, Episode
+from tests.reliability.conftest import count
 from tests.reliability.harness import MEMORY_BOUND_MB, CliServer, Outcome
 
 ERROR, EITHER = "error", "either"
@@ -634,6 +635,7 @@ def test_hostile_audio_fails_cleanly_in_bounded_time_and_memory(server, make_med
         args = {"show": ["show", path], "strip": ["strip", path],
                 "tag": ["tag", path, chapter_file]}[command]
         outcome = server.run(args)
+        count("bounded runs on hostile audio files")
         check_run(outcome, path, entry.expect)
         if outcome.returncode != 0 and command != "show":
             assert fingerprint(path) == before, f"changed by a failed {command}"

@@ -31,15 +31,18 @@ from podcast_tool.cli import main
 from podcast_tool.cli.common import print_diagnostics, print_json
 from podcast_tool.cli.tables import chapter_table, episode_to_dict
 from podcast_tool.errors import PodcastToolError
+from podcast_tool.outline.timecodes import format_clock
 from podcast_tool.pipeline import decode_text, load_chapters
 from podcast_tool.validate import validate
 from tests.conftest import ffmpeg_chapters
+from tests.reliability.conftest import count
 from tests.reliability.harness import ROOT
 
 FORMAT_NAMES = [chapter_format.name for chapter_format in formats.all_formats()]
 FUZZ_EXAMPLES = 300
 PER_FORMAT_EXAMPLES = 60
 ATHERIS_RUNS = 4000
+HUGE_TABLE_EXAMPLES = 12
 
 # --- fuzzing from bytes ----------------------------------------------------------------
 
@@ -128,6 +131,22 @@ def read_like_the_cli(data: bytes, *, printed: bool = True) -> None:
 @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(data=st.one_of(outline_like, sidecar_like, st.binary(max_size=300)))
 def test_fuzz_any_bytes_through_decoding_sniffing_loading_validating_printing(data: bytes) -> None:
+    count("fuzzed chapter files (hypothesis, whole reading path)")
+    read_like_the_cli(data)
+
+
+def huge_table(rows: int, title: str, title_repeat: int) -> bytes:
+    """An outline of ``rows`` chapters, one of them with a very long (possibly broken) title."""
+    lines = [f"- {format_clock(i * 20_000)} Chapitre {i}" for i in range(rows)]
+    lines[rows // 2] += " " + title * title_repeat
+    return "\n".join(lines).encode("utf-8", "surrogatepass")
+
+
+@settings(max_examples=HUGE_TABLE_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.builds(huge_table, st.integers(150, 3000), broken_title, st.integers(1, 20_000)))
+def test_fuzz_huge_tables_and_titles_through_the_whole_reading_path(data: bytes) -> None:
+    count("fuzzed huge tables and titles (hypothesis)")
     read_like_the_cli(data)
 
 
@@ -139,6 +158,7 @@ def test_fuzz_every_format_loader_raises_only_our_errors(format_name: str) -> No
               suppress_health_check=[HealthCheck.too_slow])
     @given(data=outline_like)
     def load(data: bytes) -> None:
+        count("fuzzed inputs per format loader (hypothesis)")
         text = data.decode("utf-8", "replace")
         try:
             episode, diagnostics = chapter_format.load(text, Path("plan.txt"))
@@ -183,6 +203,7 @@ def test_atheris_coverage_guided_fuzzing_finds_no_crash(tmp_path: Path) -> None:
                             env={**os.environ, "PYTHONPATH": str(ROOT)})
     assert result.returncode == 0, result.stderr[-3000:]
     assert f"Done {ATHERIS_RUNS} runs" in result.stderr
+    count("coverage-guided runs (atheris)", ATHERIS_RUNS)
 
 
 # --- titles that no chapter marker can hold ------------------------------------------------
