@@ -185,44 +185,93 @@ def _finish(hasher, tail: bytes) -> bytes:  # noqa: ANN001
 
 # --- MP4 -------------------------------------------------------------------------------
 
+#: Boxes walked into (by seeking: a large 'free' or 'udta' inside 'moov' is never read).
+_MP4_CONTAINERS = {b"moov", b"trak", b"mdia", b"minf", b"stbl", b"tref"}
+#: Leaf boxes read: what locates each track's samples, and what tells a chapter track.
+_MP4_LEAVES = {b"tkhd", b"hdlr", b"stsz", b"stsc", b"stco", b"co64", b"chap"}
+MAX_MP4_BOXES = 100_000
+MAX_SAMPLE_TABLE_BYTES = 64 * 1024 * 1024
+
+
+def _mp4_children(handle: BinaryIO, start: int, end: int, found: dict, budget: list[int]) -> None:
+    offset = start
+    while end - offset >= 8:
+        budget[0] -= 1
+        if budget[0] < 0:
+            raise ValueError("too many boxes")
+        handle.seek(offset)
+        head = handle.read(16)
+        size, kind = struct.unpack_from(">I4s", head)
+        header = 8
+        if size == 1 and len(head) == 16:
+            size, header = struct.unpack_from(">Q", head, 8)[0], 16
+        elif size == 0:
+            size = end - offset
+        if size < header or offset + size > end:
+            raise ValueError("a box runs past its parent")
+        if kind in _MP4_CONTAINERS:
+            child: dict = {}
+            _mp4_children(handle, offset + header, offset + size, child, budget)
+            found.setdefault(kind, []).append(child)
+        elif kind in _MP4_LEAVES:
+            if size - header > MAX_SAMPLE_TABLE_BYTES:
+                raise ValueError("a sample table too large to be real")
+            handle.seek(offset + header)
+            found[kind] = handle.read(size - header)
+        offset += size
+
+
 def mp4_digest(handle: BinaryIO) -> bytes | None:
     """The sample bytes of every track but chapter text tracks, track by track."""
-    from podcast_tool.containers.mp4.boxes import BoxError
-    from podcast_tool.containers.mp4.movie import load_movie
-
     try:
-        movie = load_movie(handle)
-        chapter_ids = movie.chapter_track_ids()
-        tracks = [t for t in movie.tracks
-                  if t.handler not in (b"text", b"sbtl") and t.track_id not in chapter_ids]
-        per_track = [(track.track_id, _sample_ranges(track.sample_table, movie.file_size))
-                     for track in tracks]
-    except (BoxError, struct.error, ValueError):
+        top: dict = {}
+        _mp4_children(handle, 0, _size(handle), top, [MAX_MP4_BOXES])
+        moov = top.get(b"moov")
+        if not moov or len(moov) != 1:
+            return None
+        tracks = moov[0].get(b"trak", [])
+        chapter_ids = {track_id for trak in tracks for tref in trak.get(b"tref", [])
+                       for track_id in _u32s(tref.get(b"chap", b""))}
+        hasher = hashlib.blake2b(digest_size=20)
+        for trak in tracks:
+            track_id = _track_id(trak[b"tkhd"])
+            mdia = trak[b"mdia"][0]
+            handler = mdia[b"hdlr"][8:12]
+            if handler in (b"text", b"sbtl") or track_id in chapter_ids:
+                continue
+            stbl = mdia[b"minf"][0][b"stbl"][0]
+            hasher.update(struct.pack(">I", track_id))
+            hasher.update(hash_ranges(handle, _sample_ranges(stbl, _size(handle))))
+        return hasher.digest()
+    except (KeyError, IndexError, ValueError, struct.error):
         return None
-    hasher = hashlib.blake2b(digest_size=20)
-    for track_id, ranges in sorted(per_track):
-        hasher.update(struct.pack(">I", track_id))
-        hasher.update(hash_ranges(handle, ranges))
-    return hasher.digest()
 
 
-def _sample_ranges(stbl, file_size: int) -> list[tuple[int, int]]:  # noqa: ANN001
+def _u32s(data: bytes) -> tuple[int, ...]:
+    return struct.unpack_from(f">{len(data) // 4}I", data)
+
+
+def _track_id(tkhd: bytes) -> int:
+    return struct.unpack_from(">I", tkhd, 20 if tkhd[0] == 1 else 12)[0]
+
+
+def _sample_ranges(stbl: dict, file_size: int) -> list[tuple[int, int]]:
     """Byte ranges of a track's samples, in order, adjacent ones merged."""
-    from podcast_tool.containers.mp4.chapter_track import chunk_offsets
-
-    stsz = stbl.find(b"stsz")
-    if stsz is None:
-        raise ValueError("no stsz")
-    uniform, count = struct.unpack_from(">II", stsz.payload, 4)
+    uniform, count = struct.unpack_from(">II", stbl[b"stsz"], 4)
     if count > file_size:
         raise ValueError("stsz claims more samples than bytes")
-    sizes = [uniform] * count if uniform else list(struct.unpack_from(f">{count}I", stsz.payload, 12))
-    offsets = chunk_offsets(stbl)
-    stsc = stbl.find(b"stsc")
-    if stsc is None:
-        raise ValueError("no stsc")
-    runs = [struct.unpack_from(">II", stsc.payload, 8 + 12 * i)
-            for i in range(struct.unpack_from(">I", stsc.payload, 4)[0])]
+    sizes = [uniform] * count if uniform else list(struct.unpack_from(f">{count}I", stbl[b"stsz"], 12))
+    if b"stco" in stbl:
+        table, code, width = stbl[b"stco"], "I", 4
+    else:
+        table, code, width = stbl[b"co64"], "Q", 8
+    chunks = struct.unpack_from(">I", table, 4)[0]
+    if 8 + chunks * width > len(table):
+        raise ValueError("short chunk offset table")
+    offsets = struct.unpack_from(f">{chunks}{code}", table, 8)
+    stsc = stbl[b"stsc"]
+    runs = [struct.unpack_from(">II", stsc, 8 + 12 * i)
+            for i in range(struct.unpack_from(">I", stsc, 4)[0])]
     ranges: list[tuple[int, int]] = []
     sample = 0
     for index, (first_chunk, per_chunk) in enumerate(runs):
