@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from podcast_tool.characters import is_web_url
 from podcast_tool.errors import ChapterFormatError
-from podcast_tool.formats.common import is_web_url
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 #: 1 MiB: a 1400×1400 JPEG (the usual cover size) is typically 200–500 KB.

@@ -156,8 +156,8 @@ def strip(path: str | Path, *, dry_run: bool = False) -> int:
 @dataclass
 class TagResult:
     audio_file: containers.AudioFile
+    #: The chapters to write; its ``duration_ms`` is the recording's.
     episode: Episode
-    duration_ms: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: bool = False
     #: Snap report rows when snapping ran (see podcast_tool.snap.placement).
@@ -166,6 +166,10 @@ class TagResult:
     @property
     def audio(self) -> Path:
         return self.audio_file.path
+
+    @property
+    def duration_ms(self) -> int | None:
+        return self.episode.duration_ms
 
 
 def prepare(
@@ -192,8 +196,7 @@ def prepare(
 
         diagnostics += hidden_chapters_note(episode.chapters, "an audio file's chapter list",
                                             str(audio_file.path))
-    result = TagResult(audio_file=audio_file, episode=episode, duration_ms=duration,
-                       diagnostics=diagnostics)
+    result = TagResult(audio_file=audio_file, episode=episode, diagnostics=diagnostics)
     if has_errors(diagnostics):
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
         raise ValidationFailed(f"{errors} error(s) in the chapters; nothing was written",

@@ -240,10 +240,9 @@ def _head_behind_id3(handle: BinaryIO, head: bytes) -> bytes:
     """
     if len(head) < 10 or head[:3] != b"ID3":
         return b""
-    size = 0
-    for byte in head[6:10]:
-        size = (size << 7) | (byte & 0x7F)
-    handle.seek(10 + size)
+    from podcast_tool.containers.id3.sizes import syncsafe
+
+    handle.seek(10 + syncsafe(head[6:10]))
     return handle.read(SNIFF_BYTES)
 
 

@@ -50,7 +50,7 @@ from podcast_tool import safewrite
 from podcast_tool.containers import Capabilities, WriteOptions, WriteReport, not_kept_note
 from podcast_tool.errors import AudioFileError, ChapterFormatError
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
-from podcast_tool.outline.timecodes import format_hms_ms
+from podcast_tool.outline.timecodes import format_hms_ms, fraction_ms
 
 #: Three digits: CHAPTER000 … CHAPTER999.
 MAX_CHAPTERS = 1000
@@ -77,8 +77,7 @@ def parse_chapter_time(text: str) -> int | None:
     if not match:
         return None
     hours, minutes, seconds, fraction = match.groups()
-    millis = round(int(fraction) / 10 ** len(fraction) * 1000) if fraction else 0
-    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + millis
+    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + fraction_ms(fraction)
 
 
 def chapter_comments(chapters: list[Chapter], path: Path) -> list[tuple[str, str]]:

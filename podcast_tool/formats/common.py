@@ -11,14 +11,14 @@ import re
 import unicodedata
 from pathlib import Path
 
+from podcast_tool.characters import is_web_url, unsupported_characters
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
+from podcast_tool.outline.timecodes import fraction_ms
 
 #: ``HH:MM:SS.mmm`` or ``H:MM:SS`` (hours any width, fraction any length, ``.`` or ``,``).
 HMS_RE = re.compile(r"(\d+):([0-5]\d):([0-5]\d)(?:[.,](\d+))?")
-#: What URLs our formats treat as references rather than local files.
-WEB_URL_RE = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def export_chapters(episode: Episode, options: ExportOptions) -> list[Chapter]:
@@ -46,21 +46,6 @@ def required_ends(chapters: list[Chapter], episode: Episode, options: ExportOpti
             path=episode.source, line=chapters[-1].line,
             hint="give the recording with --audio, or write the last chapter's end in the outline")
     return [end for end in ends if end is not None]
-
-
-def is_web_url(reference: str) -> bool:
-    return bool(WEB_URL_RE.match(reference))
-
-
-def unsupported_characters(text: str, allowed: str = "") -> list[str]:
-    """Control characters (C0, DEL, C1) and lone surrogates of ``text`` not in ``allowed``, in order."""
-    found = []
-    for character in text:
-        if character in allowed:
-            continue
-        if unicodedata.category(character) in ("Cc", "Cs"):
-            found.append(character)
-    return found
 
 
 def check_text(text: str, what: str, format_label: str, chapter: Chapter | None,
@@ -93,14 +78,6 @@ def check_start_order(chapters: list[Chapter], starts: list[int], format_label: 
                 f"\"{second.title}\" would start at the same time",
                 path=source, line=second.line,
                 hint="move the chapters further apart, or export to a format that keeps milliseconds")
-
-
-def fraction_ms(digits: str | None) -> int:
-    """Milliseconds from the digits after a decimal point (rounded half up past the third)."""
-    if not digits:
-        return 0
-    scale = 10 ** len(digits)
-    return (int(digits) * 1000 * 2 + scale) // (2 * scale)
 
 
 def parse_hms(text: str) -> int | None:

@@ -36,11 +36,6 @@ def frames_to_ms(frames: int) -> int:
     return (frames * 1000 + FRAMES_PER_SECOND // 2) // FRAMES_PER_SECOND
 
 
-def frame_rounded(ms: int) -> int:
-    """The time a CUE sheet gives back for ``ms``."""
-    return frames_to_ms(ms_to_frames(ms))
-
-
 def format_index(ms: int) -> str:
     minutes, rest = divmod(ms_to_frames(ms), 60 * FRAMES_PER_SECOND)
     seconds, frames = divmod(rest, FRAMES_PER_SECOND)

@@ -1,6 +1,6 @@
 """The outline parser: chapters from the timestamped text people already write.
 
-Rules (issue 2 §2):
+Rules:
 
 - A line whose first words are a time or a time range starts a chapter. Before the time may stand
   list markers (``-`` ``*`` ``+`` ``1.``), quote marks ``>``, heading ``#``s, emphasis, ``[`` or

@@ -197,8 +197,3 @@ def find_pauses(levels: np.ndarray, start_ms: int, min_pause_ms: int) -> PauseSc
                             open_start=run_start == 0, open_end=run_end == len(levels)))
     return PauseScan(start_ms, end_ms, floor, speech, threshold, pauses)
 
-
-def scan_window(audio: Path, start_ms: int, length_ms: int, min_pause_ms: int) -> PauseScan:
-    """Decode one window and find its pauses."""
-    segment = decode_window(audio, start_ms, length_ms)
-    return find_pauses(frame_levels(segment), max(0, start_ms), min_pause_ms)

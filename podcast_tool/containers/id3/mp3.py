@@ -18,6 +18,7 @@ from mutagen.id3._tags import save_frame  # mutagen has no public per-frame enco
 from podcast_tool.containers import Capabilities, WriteOptions, WriteReport
 from podcast_tool.containers.id3.frames import misread_by_libavformat
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
+from podcast_tool.containers.id3.sizes import tag_size
 from podcast_tool.errors import AudioFileError
 from podcast_tool.inplace import apply, changed_spans
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
@@ -58,17 +59,6 @@ class ChapterOrderedID3(ID3):
 
 def reserved_padding(frames_size: int) -> int:
     return max(MIN_PADDING, frames_size // 10)
-
-
-def tag_size(head: bytes) -> int:
-    """Bytes taken by the ID3v2 tag at the start of a file (0 if none)."""
-    if len(head) < 10 or head[:3] != b"ID3":
-        return 0
-    size = 0
-    for byte in head[6:10]:
-        size = (size << 7) | (byte & 0x7F)
-    footer = 10 if head[5] & 0x10 else 0
-    return 10 + size + footer
 
 
 def _text(frames: dict, key: str) -> str:

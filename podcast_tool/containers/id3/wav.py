@@ -1,6 +1,6 @@
 """WAV: ID3v2 chapter frames in the RIFF ``id3 `` chunk.
 
-Decision (issue 3 §3). Podcast apps do not play WAV, but a WAV master with
+Podcast apps do not play WAV, but a WAV master with
 chapters is still useful: ffmpeg's WAV demuxer reads CHAP/CTOC frames from an
 ``id3 `` (or ``ID3 ``) chunk (checked with the bundled ffmpeg 9: the chapters,
 titles and times come back), so ffmpeg-based players show them and
@@ -32,12 +32,13 @@ from pathlib import Path
 from mutagen.id3 import ID3NoHeaderError
 
 from podcast_tool.containers import Capabilities, WriteReport
-from podcast_tool.containers.id3.guard import CostlyTagError, check_tag, claimed_size
+from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.containers.id3.mp3 import (
     MAX_TOC_ENTRIES,
     ChapterOrderedID3,
     Mp3Container,
 )
+from podcast_tool.containers.id3.sizes import tag_size
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError, WriteError
 from podcast_tool.model import Diagnostic, Severity
 from podcast_tool.safewrite import copy_range, rewrite
@@ -150,7 +151,7 @@ class WavContainer(Mp3Container):
                 raise AudioFileError(str(error), path=path) from None
             # Only the tag's own bytes: a huge chunk of anything else is not read into memory.
             handle.seek(chunk.data_offset)
-            data = handle.read(min(chunk.size, max(claimed_size(head), len(head))))
+            data = handle.read(min(chunk.size, max(tag_size(head), len(head))))
         try:
             return ChapterOrderedID3(io.BytesIO(data))
         except ID3NoHeaderError:  # an empty or foreign chunk: the next write replaces it
