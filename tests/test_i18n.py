@@ -186,7 +186,7 @@ NOT_YET_TRANSLATED = {
     "snap/pauses.py", "snap/placement.py",
     "preflight/__init__.py", "preflight/antennapod.py", "preflight/apple.py", "preflight/castro.py",
     "preflight/facts.py", "preflight/ffmpeg_players.py", "preflight/kasts.py",
-    "preflight/overcast.py", "preflight/picture.py", "preflight/pocketcasts.py",
+    "preflight/overcast.py", "preflight/pocketcasts.py",
     "preflight/readers.py", "preflight/rules.py", "preflight/spotify.py", "preflight/web.py",
     "preflight/youtube.py",
 }

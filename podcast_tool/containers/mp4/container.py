@@ -33,7 +33,11 @@ from podcast_tool.containers.mp4.boxes import Box, BoxError, Relocation, TopBox
 from podcast_tool.containers.mp4.chapter_track import (
     CHPL_MAX_CHAPTERS,
     CHPL_MAX_TITLE_BYTES,
+    HREF_MAX_URL_BYTES,
+    IMAGE_ENTRY_TYPES,
+    ArtworkTrack,
     ChapterTrack,
+    build_artwork_track,
     build_chapter_track,
     build_chpl,
     chunk_offset_box,
@@ -48,6 +52,7 @@ from podcast_tool.containers.mp4.movie import (
     read_chapters,
 )
 from podcast_tool.errors import AudioFileError, ChapterFormatError, UnsupportedAudioError, WriteError
+from podcast_tool.images import picture_info
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_clock
 from podcast_tool.safewrite import copy_range, rewrite
@@ -105,6 +110,7 @@ class _Edit:
     dropped: list[TopBox]
     tables: list[_OffsetTable]
     chapter_track: ChapterTrack | None = None
+    artwork_track: ArtworkTrack | None = None
     #: True when moov changed at all (else there is nothing to write).
     changed: bool = False
 
@@ -209,19 +215,43 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
     kept_ids = [track.track_id for track in movie.tracks]
     track_id = max(kept_ids, default=0) + 1
     creation, modification, _, _ = movie.movie_header()
+    urls = []
+    for segment in segments:
+        url = segment.chapter.url if segment.chapter is not None else None
+        if url and len(url.encode("utf-8")) > HREF_MAX_URL_BYTES:
+            note(Severity.WARNING, "mp4-link-too-long",
+                 f"the link of {segment.title!r} is longer than {HREF_MAX_URL_BYTES} bytes, "
+                 "which a chapter track's href cannot hold: it is not written", segment.chapter)
+            url = None
+        urls.append(url)
     edit.chapter_track, cut_samples = build_chapter_track(
-        track_id=track_id, titles=titles, durations=durations, timescale=timescale,
+        track_id=track_id, titles=titles, urls=urls, durations=durations, timescale=timescale,
         movie_duration=movie_duration, language=language or UNDETERMINED_LANGUAGE,
         creation=creation, modification=modification)
     for index in cut_samples:
         note(Severity.WARNING, "mp4-title-cut", "a chapter title longer than 65535 bytes was cut",
              segments[index].chapter)
+    images, left_out = _segment_images(segments)
+    for segment in left_out:
+        note(Severity.WARNING, "mp4-image-type",
+             f"the image of {segment.title!r} is not written: an MP4 chapter artwork track holds "
+             "one image type, and most chapter images are of the other (JPEG or PNG)",
+             segment.chapter, hint="give every chapter image the same type")
+    references = [track_id]
+    if images is not None:
+        edit.artwork_track = build_artwork_track(
+            track_id=track_id + 1, images=images, durations=durations, timescale=timescale,
+            movie_duration=movie_duration, language=language or UNDETERMINED_LANGUAGE,
+            creation=creation, modification=modification)
+        references.append(track_id + 1)
 
     last_trak = max(index for index, box in enumerate(movie.moov.kids()) if box.kind == b"trak")
     movie.moov.kids().insert(last_trak + 1, edit.chapter_track.trak)
+    if edit.artwork_track is not None:
+        movie.moov.kids().insert(last_trak + 2, edit.artwork_track.trak)
     for track in media:
-        _add_chapter_reference(track, track_id)
-    movie.set_next_track_id(track_id + 1)
+        _add_chapter_reference(track, references)
+    movie.set_next_track_id(references[-1] + 1)
 
     # chpl holds the chapters alone: readers of both forms tell the opening and pause samples
     # of the track by their absence from chpl.
@@ -254,7 +284,7 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
     return diagnostics + not_kept_note(chapters, path, Mp4Container.capabilities,
                                        code="mp4-not-kept",
                                        holds="MP4 chapters (chpl and the QuickTime track) hold "
-                                       "start and title")
+                                       "start, title, link and image")
 
 
 @dataclass
@@ -284,8 +314,39 @@ def _segments(chapters: list[Chapter], starts: list[int], total: int, timescale:
     return segments
 
 
-def _add_chapter_reference(track: Track, chapter_track_id: int) -> None:
-    chap = Box(b"chap", payload=struct.pack(">I", chapter_track_id))
+def _segment_images(segments: list[_Segment]
+                    ) -> tuple[list[tuple[bytes, str, int, int]] | None, list[_Segment]]:
+    """Each sample's image (data, MIME type, width, height), None if no chapter has one; and
+    the chapters whose image could not go in.
+
+    Every sample of an artwork track needs an image: a chapter without one, or a pause, shows
+    the image before it; the opening shows the first one. One track holds one image type
+    (ffmpeg decodes a whole track with one codec): the type most chapters use."""
+    own: list[tuple[bytes, str, int, int] | None] = []
+    for segment in segments:
+        data = segment.chapter.image_data if segment.chapter is not None else None
+        info = picture_info(data) if data else None
+        if data is None or info is None or info.mime not in IMAGE_ENTRY_TYPES:
+            own.append(None)
+            continue
+        own.append((data, info.mime, info.width or 0, info.height or 0))  # type: ignore[arg-type]
+    mimes = [image[1] for image in own if image is not None]
+    if not mimes:
+        return None, []
+    kind = max(IMAGE_ENTRY_TYPES, key=mimes.count)
+    left_out = [segment for segment, image in zip(segments, own, strict=True)
+                if image is not None and image[1] != kind]
+    own = [image if image is not None and image[1] == kind else None for image in own]
+    current = next(image for image in own if image is not None)
+    images = []
+    for image in own:
+        current = image or current
+        images.append(current)
+    return images, left_out
+
+
+def _add_chapter_reference(track: Track, chapter_track_ids: list[int]) -> None:
+    chap = Box(b"chap", payload=b"".join(struct.pack(">I", i) for i in chapter_track_ids))
     tref = track.trak.find(b"tref")
     if tref is not None:
         tref.kids().append(chap)
@@ -301,6 +362,9 @@ def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
     """Lay the new file out, fix every chunk offset, and write it through a temp file."""
     movie = edit.movie
     samples = edit.chapter_track.samples if edit.chapter_track else b""
+    artwork = edit.artwork_track.data if edit.artwork_track else b""
+    text_length = len(samples)
+    samples += artwork
     chapter_mdat = struct.pack(">I4s", 8 + len(samples), b"mdat") + samples if samples else b""
     kept = [top for top in movie.tops if top not in edit.dropped]
     moov_size = movie.moov.size()
@@ -320,6 +384,8 @@ def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
             table.apply(relocation)
         if edit.chapter_track is not None:
             edit.chapter_track.set_chunk_offset(chapter_offset + 8)
+        if edit.artwork_track is not None:
+            edit.artwork_track.set_data_offset(chapter_offset + 8 + text_length)
         new_size = movie.moov.size()
         if new_size == moov_size:
             break
@@ -360,7 +426,7 @@ class Mp4Container:
     # later first chapter and pauses of 30 s or more get titled samples of their own.
     capabilities = Capabilities(
         label="M4A/M4B", extensions=(".m4a", ".m4b", ".mp4", ".m4r", ".m4v", ".mov"),
-        episode_extensions=(".m4a", ".m4b"), keeps=frozenset(),
+        episode_extensions=(".m4a", ".m4b"), keeps=frozenset({"url", "image"}),
         max_chapters=CHPL_MAX_CHAPTERS, max_title_bytes=CHPL_MAX_TITLE_BYTES, pads_start=True)
 
     def sniff(self, head: bytes) -> bool:
