@@ -16,6 +16,7 @@ from pathlib import Path
 
 from podcast_tool.characters import is_web_url
 from podcast_tool.errors import ChapterFormatError
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 #: 1 MiB: a 1400×1400 JPEG (the usual cover size) is typically 200–500 KB.
@@ -43,9 +44,9 @@ def load_chapter_images(episode: Episode, base: Path) -> list[Diagnostic]:
         if is_web_url(chapter.image):
             diagnostics.append(Diagnostic(
                 Severity.INFO, "image-not-embedded",
-                f"the image of \"{chapter.title}\" is a web address: it is not downloaded nor "
-                "embedded in the audio", file=file, line=chapter.line,
-                hint="give a local JPEG or PNG file to embed it"))
+                _('the image of "{title}" is a web address: it is not downloaded nor embedded in '
+                  "the audio").format(title=chapter.title), file=file, line=chapter.line,
+                hint=_("give a local JPEG or PNG file to embed it")))
             continue
         chapter.image_data, chapter.image_mime = _read_image(chapter, base / chapter.image, episode)
     return diagnostics
@@ -53,14 +54,15 @@ def load_chapter_images(episode: Episode, base: Path) -> list[Diagnostic]:
 
 def _read_image(chapter: Chapter, path: Path, episode: Episode) -> tuple[bytes, str]:
     def error(message: str, hint: str | None = None) -> ChapterFormatError:
-        return ChapterFormatError(f"the image of \"{chapter.title}\" ({chapter.image}) {message}",
+        return ChapterFormatError(_('the image of "{title}" ({image}) {message}').format(
+                                      title=chapter.title, image=chapter.image, message=message),
                                   path=episode.source, line=chapter.line, hint=hint)
 
     try:
         size = path.stat().st_size
         if size > MAX_IMAGE_BYTES:
             raise error(f"is too large ({size // 1024} KiB; at most {MAX_IMAGE_BYTES // 1024} KiB)",
-                        hint="resize it: chapter images are shown small (1400×1400 JPEG is plenty)")
+                        hint=_("resize it: chapter images are shown small (1400×1400 JPEG is plenty)"))
         with path.open("rb") as handle:
             data = handle.read(MAX_IMAGE_BYTES + 1)
     except FileNotFoundError:
@@ -73,7 +75,7 @@ def _read_image(chapter: Chapter, path: Path, episode: Episode) -> tuple[bytes, 
         raise error(f"is too large (more than {MAX_IMAGE_BYTES // 1024} KiB)")
     mime = image_mime(data)
     if mime is None:
-        raise error("is not a JPEG or PNG image", hint="convert it to JPEG or PNG")
+        raise error("is not a JPEG or PNG image", hint=_("convert it to JPEG or PNG"))
     return data, mime
 
 

@@ -20,6 +20,7 @@ from podcast_tool.errors import (
     UsageError,
     ValidationFailed,
 )
+from podcast_tool.i18n import _, ngettext
 from podcast_tool.images import load_chapter_images
 from podcast_tool.model import Diagnostic, Episode, Severity, has_errors
 from podcast_tool.validate import validate
@@ -36,16 +37,16 @@ def decode_text(data: bytes, source: Path | None = None) -> tuple[str, list[Diag
     """UTF-8 (with or without BOM), else Windows-1252 with an info diagnostic."""
     name = str(source) if source else None
     if b"\x00" in data[:8192]:
-        raise OutlineError("this is a binary file, not a text outline", path=source)
+        raise OutlineError(_("this is a binary file, not a text outline"), path=source)
     try:
         text = data.decode("utf-8-sig")
         diagnostics: list[Diagnostic] = []
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         diagnostics = [Diagnostic(Severity.INFO, "encoding-cp1252",
-                                  "the file is not UTF-8; read it as Windows-1252",
+                                  _("the file is not UTF-8; read it as Windows-1252"),
                                   file=name, line=None,
-                                  hint="save the outline as UTF-8 to be sure of accented letters")]
+                                  hint=_("save the outline as UTF-8 to be sure of accented letters"))]
     return text.replace("\r\n", "\n").replace("\r", "\n"), diagnostics
 
 
@@ -53,14 +54,15 @@ def read_text(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_TEXT_BYTES:
-            raise OutlineError(f"too large for an outline ({size} bytes)", path=path)
+            raise OutlineError(_("too large for an outline ({size} bytes)").format(size=size), path=path)
         return path.read_bytes()
     except FileNotFoundError:
-        raise OutlineError("no such file", path=path) from None
+        raise OutlineError(_("no such file"), path=path) from None
     except IsADirectoryError:
-        raise OutlineError("is a folder, not a file", path=path) from None
+        raise OutlineError(_("is a folder, not a file"), path=path) from None
     except OSError as error:
-        raise OutlineError(f"cannot read ({error.strerror})", path=path) from error
+        raise OutlineError(_("cannot read ({strerror})").format(strerror=error.strerror),
+                           path=path) from error
 
 
 def text_format(text: str, path: Path, from_format: str | None = None) -> ChapterFormat:
@@ -199,7 +201,9 @@ def prepare(
     result = TagResult(audio_file=audio_file, episode=episode, diagnostics=diagnostics)
     if has_errors(diagnostics):
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-        raise ValidationFailed(f"{errors} error(s) in the chapters; nothing was written",
+        raise ValidationFailed(ngettext("{count} error in the chapters; nothing was written",
+                                        "{count} errors in the chapters; nothing was written",
+                                        errors).format(count=errors),
                                diagnostics=diagnostics, path=audio)
     if snap_options is not None:
         from podcast_tool.snap.placement import snap_episode
@@ -252,8 +256,8 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
     written = Path(target) if target is not None else None
     episode, diagnostics = load_chapters(outline, from_format)
     if written is not None and from_format is None and containers.is_audio(outline):
-        raise UsageError("OUTLINE is an audio file: there is no outline text to correct "
-                         "(use `tag --snap` to snap an audio file's own chapters)", path=outline)
+        raise UsageError(_("OUTLINE is an audio file: there is no outline text to correct (use "
+                           "`tag --snap` to snap an audio file's own chapters)"), path=outline)
     try:
         episode.duration_ms = containers.audio_duration_ms(audio)
     except UnsupportedAudioError:

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from podcast_tool.errors import LockedError, WriteError
+from podcast_tool.i18n import _
 
 TEMP_MARK = ".podcast-tool-"
 TEMP_SUFFIX = ".tmp"
@@ -104,12 +105,12 @@ def check_writable(target: Path) -> os.stat_result:
     try:
         stat = target.stat()
     except FileNotFoundError:
-        raise WriteError("no such file", path=target) from None
+        raise WriteError(_("no such file"), path=target) from None
     if not os.access(target, os.W_OK):
-        raise WriteError("the file is read-only; nothing was written", path=target)
+        raise WriteError(_("the file is read-only; nothing was written"), path=target)
     if not os.access(target.parent, os.W_OK | os.X_OK):
         raise WriteError(
-            "its folder is read-only, so the file cannot be replaced safely; nothing was written",
+            _("its folder is read-only, so the file cannot be replaced safely; nothing was written"),
             path=target,
         )
     return stat
@@ -142,7 +143,7 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
         with contextlib.suppress(OSError):
             os.chown(temp, before.st_uid, before.st_gid)
         if _signature(target.stat()) != _signature(before):
-            raise WriteError("the file changed while it was being tagged; nothing was written",
+            raise WriteError(_("the file changed while it was being tagged; nothing was written"),
                              path=target)
         os.replace(temp, target)
         completed = True
@@ -223,9 +224,10 @@ def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0,
         try:
             fd = os.open(target, os.O_RDONLY)
         except FileNotFoundError:
-            raise WriteError("no such file", path=target) from None
+            raise WriteError(_("no such file"), path=target) from None
         except OSError as error:
-            raise WriteError(f"cannot open ({error.strerror})", path=target) from error
+            raise WriteError(_("cannot open ({strerror})").format(strerror=error.strerror),
+                             path=target) from error
         try:
             while True:
                 try:
@@ -237,7 +239,7 @@ def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0,
                         told = True
                     if time.monotonic() >= deadline:
                         raise LockedError(
-                            "another podcast-tool process is writing this file; try again later",
+                            _("another podcast-tool process is writing this file; try again later"),
                             path=target,
                         ) from None
                     time.sleep(0.05)
@@ -272,12 +274,13 @@ def write_file(path: Path, data: bytes, *, lock_wait_seconds: float = 10.0) -> N
             # meanwhile, theirs stays and we report it.
             os.link(temp, path)
         except FileExistsError:
-            raise WriteError("another program created this file while podcast-tool was writing it; "
-                             "it was left as it was", path=path) from None
+            raise WriteError(_("another program created this file while podcast-tool was writing "
+                               "it; it was left as it was"), path=path) from None
         except OSError:
             os.replace(temp, path)  # file systems without hard links (FAT, some shares)
     except OSError as error:
-        raise WriteError(f"cannot write ({error.strerror or error})", path=path) from error
+        raise WriteError(_("cannot write ({reason})").format(reason=error.strerror or error),
+                         path=path) from error
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)

@@ -31,6 +31,7 @@ from podcast_tool.batch.report import (
 )
 from podcast_tool.containers import Capabilities
 from podcast_tool.errors import LockedError, PodcastToolError, ValidationFailed, WriteError
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
 from podcast_tool.safewrite import file_signature, write_file
 
@@ -82,8 +83,9 @@ def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
         result.diagnostics += error.diagnostics
         result.fail(error)
     except LockedError as error:
-        result.fail(ErrorInfo(error.message, error.path, hint="it was left as it was; run the "
-                              "batch again once the other process is done"))
+        result.fail(ErrorInfo(error.message, error.path, hint=_("it was left as it was; run the "
+                                                                "batch again once the other "
+                                                                "process is done")))
     except PodcastToolError as error:
         result.fail(error)
     except OSError as error:
@@ -146,8 +148,8 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
 
     if must_tag:
         if before is not None and file_signature(job.audio) != before:
-            raise WriteError("the file changed while the batch was working on it; nothing was "
-                             "written", path=job.audio, hint="run the batch again")
+            raise WriteError(_("the file changed while the batch was working on it; nothing was "
+                               "written"), path=job.audio, hint=_("run the batch again"))
         pipeline.write(prepared, WriteOptions(id3v2_version=job.options.id3v2_version,
                                              lock_wait_seconds=settings.lock_wait_seconds))
     result.status = Status.TAGGED if must_tag else Status.UNCHANGED
@@ -166,7 +168,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
         result.sidecars.append(SidecarResult(name, target, SidecarState.WRITTEN))
     from podcast_tool.preflight import summary_after_tagging
 
-    result.preflight = summary_after_tagging(job.audio, [target for _, target, _ in rendered])
+    result.preflight = summary_after_tagging(job.audio, [target for _format, target, _text in rendered])
 
 
 def _same_content(path: Path, data: bytes) -> bool:
@@ -207,7 +209,7 @@ def run_jobs(jobs: list[Job], settings: RunSettings, *, workers: int,
                 if on_start:
                     on_start(job)
                 running[pool.submit(process_recording, job, settings)] = job
-            done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            done, _pending = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
                 running.pop(future)
                 finish(future.result())  # process_recording never raises

@@ -9,7 +9,7 @@ import click
 from podcast_tool.cli.common import handles_errors, print_json, shown, stdout_console
 from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table, episode_to_dict
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _
 
 
 @click.command("show", cls=Command,
@@ -22,12 +22,12 @@ from podcast_tool.i18n import N_
 def command(source: Path, as_json: bool, from_format: str | None) -> None:
     from podcast_tool.pipeline import load_chapters
 
-    episode, _ = load_chapters(source, from_format)
+    episode = load_chapters(source, from_format)[0]
     if as_json:
         print_json(episode_to_dict(episode))
         return
     console = stdout_console()
     if not episode.chapters:
-        console.print(f"{shown(str(source))}: no chapters")
+        console.print(_("{source}: no chapters").format(source=shown(str(source))))
         return
     console.print(chapter_table(episode))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from podcast_tool.i18n import N_, _
+
 
 def split_ms(ms: int) -> tuple[int, int, int, int]:
     seconds, millis = divmod(ms, 1000)
@@ -146,7 +148,9 @@ def _seconds_ms(text: str) -> int:
 
 def _check(value: int, limit: int, what: str, text: str) -> None:
     if value >= limit:
-        raise TimeValueError(f"{text} is not a valid time ({value} {what})")
+        message = (N_("{text} is not a valid time ({value} minutes)") if what == "minutes"
+                   else N_("{text} is not a valid time ({value} seconds)"))
+        raise TimeValueError(_(message).format(text=text, value=value))
 
 
 def match_time(text: str, pos: int = 0) -> TimeToken | None:

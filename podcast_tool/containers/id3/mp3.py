@@ -20,6 +20,7 @@ from podcast_tool.containers.id3.frames import misread_by_libavformat
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.containers.id3.sizes import tag_size
 from podcast_tool.errors import AudioFileError
+from podcast_tool.i18n import _
 from podcast_tool.inplace import apply, changed_spans
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.safewrite import check_writable, copy_range, rewrite
@@ -107,7 +108,7 @@ class Mp3Container:
                 # As mutagen's MP3 does, without parsing the tag a second time.
                 info = MPEGInfo(handle, offset or None)
             except HeaderNotFoundError:
-                raise AudioFileError("no MPEG audio frames found; the file looks damaged",
+                raise AudioFileError(_("no MPEG audio frames found; the file looks damaged"),
                                      path=path) from None
         return round(info.length * 1000)
 
@@ -232,12 +233,13 @@ def _libavformat_risk(tag: bytes, ids: list[str], chapters: list[Chapter], episo
             str(path), None)
         diagnostics.append(Diagnostic(
             Severity.WARNING, "id3v24-ffmpeg-lost",
-            f"ID3v2.4: chapter {chapters.index(chapter) + 1} ({chapter.title[:60]!r}) will be "
-            "MISSING in every ffmpeg-based player (mpv, VLC, PyAV, many Android apps): its "
-            "title, description or image takes 128 bytes or more, and libavformat misreads "
-            "v2.4 sub-frame sizes, so it drops the chapter", file=where[0], line=where[1],
-            hint="write ID3v2.3 (--id3v2 3, the default), or shorten the title and description "
-                 "and drop the chapter image"))
+            _("ID3v2.4: chapter {number} ({title!r}) will be MISSING in every ffmpeg-based player "
+              "(mpv, VLC, PyAV, many Android apps): its title, description or image takes 128 "
+              "bytes or more, and libavformat misreads v2.4 sub-frame sizes, so it drops the "
+              "chapter").format(number=chapters.index(chapter) + 1, title=chapter.title[:60]),
+            file=where[0], line=where[1],
+            hint=_("write ID3v2.3 (--id3v2 3, the default), or shorten the title and description "
+                   "and drop the chapter image")))
     return diagnostics
 
 
