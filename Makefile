@@ -26,6 +26,7 @@ lint: $(VENV)
 	$(BIN)/ruff check podcast_tool tests bench cli.py
 
 bench: $(VENV)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 	$(BIN)/python -m bench
 
 # Refresh the French catalogue from the sources: new texts appear untranslated (tests fail until

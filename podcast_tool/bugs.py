@@ -58,7 +58,10 @@ def write_bug_report(error: BaseException) -> Path | None:
 
 def bug_message(error: BaseException, log: Path | None) -> str:
     """What the user reads: it is our bug, where the details are, where to report it."""
-    where = f"the details are in {log}" if log is not None else "no log file could be written"
-    return (f"podcast-tool hit an internal error ({type(error).__name__}): this is a bug in "
-            "podcast-tool, not a problem with your files. Please report it to podcast-tool's "
-            f"maintainers with the log; {where}")
+    from podcast_tool.i18n import _
+
+    where = (_("the details are in {log}").format(log=log) if log is not None
+             else _("no log file could be written"))
+    return _("podcast-tool hit an internal error ({error}): this is a bug in podcast-tool, not a "
+             "problem with your files. Please report it to podcast-tool's maintainers with the log; "
+             "{where}").format(error=type(error).__name__, where=where)

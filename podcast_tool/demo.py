@@ -16,6 +16,7 @@ from pathlib import Path
 
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.ffmpeg import ffmpeg_exe
+from podcast_tool.i18n import _
 from podcast_tool.model import Episode, effective_ends
 
 SAMPLE_RATE = 16_000
@@ -122,8 +123,8 @@ def synthesize_replay(
         encoder.stdin.close()
         stderr = encoder.stderr.read() if encoder.stderr else b""
         if encoder.wait() != 0:
-            raise PodcastToolError("ffmpeg could not encode the demo: "
-                                   + stderr.decode("utf-8", "replace").strip())
+            raise PodcastToolError(_("ffmpeg could not encode the demo: {detail}").format(
+                detail=stderr.decode("utf-8", "replace").strip()))
         partial.replace(path)
     finally:
         if encoder.poll() is None:

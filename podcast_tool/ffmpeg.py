@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from podcast_tool.errors import PodcastToolError
+from podcast_tool.i18n import _
 
 
 @functools.cache
@@ -17,7 +18,7 @@ def ffmpeg_exe() -> str:
     try:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as error:  # the wheel lacks a binary for this platform
-        raise PodcastToolError(f"the bundled ffmpeg is unavailable: {error}") from error
+        raise PodcastToolError(_("the bundled ffmpeg is unavailable: {error}").format(error=error)) from error
 
 
 def run_ffmpeg(
@@ -35,5 +36,5 @@ def run_ffmpeg(
     )
     if result.returncode != 0:
         tail = result.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
-        raise PodcastToolError("ffmpeg failed: " + " / ".join(tail))
+        raise PodcastToolError(_("ffmpeg failed: {detail}").format(detail=" / ".join(tail)))
     return result

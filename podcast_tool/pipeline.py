@@ -21,6 +21,7 @@ from podcast_tool.errors import (
     ValidationFailed,
 )
 from podcast_tool.fileaccess import MAX_TEXT_BYTES
+from podcast_tool.i18n import _, ngettext
 from podcast_tool.images import load_chapter_images
 from podcast_tool.model import Diagnostic, Episode, Severity, has_errors
 from podcast_tool.validate import character_diagnostics, validate
@@ -35,16 +36,16 @@ def decode_text(data: bytes, source: Path | None = None) -> tuple[str, list[Diag
     """UTF-8 (with or without BOM), else Windows-1252 with an info diagnostic."""
     name = str(source) if source else None
     if b"\x00" in data[:8192]:
-        raise OutlineError("this is a binary file, not a text outline", path=source)
+        raise OutlineError(_("this is a binary file, not a text outline"), path=source)
     try:
         text = data.decode("utf-8-sig")
         diagnostics: list[Diagnostic] = []
     except UnicodeDecodeError:
         text = data.decode("cp1252", errors="replace")
         diagnostics = [Diagnostic(Severity.INFO, "encoding-cp1252",
-                                  "the file is not UTF-8; read it as Windows-1252",
+                                  _("the file is not UTF-8; read it as Windows-1252"),
                                   file=name, line=None,
-                                  hint="save the outline as UTF-8 to be sure of accented letters")]
+                                  hint=_("save the outline as UTF-8 to be sure of accented letters"))]
     return text.replace("\r\n", "\n").replace("\r", "\n"), diagnostics
 
 
@@ -53,7 +54,8 @@ def read_text(path: Path) -> bytes:
     try:
         return fileaccess.read_regular(path, MAX_TEXT_BYTES)
     except fileaccess.TooLargeError as error:
-        raise OutlineError(f"too large for a chapter file ({error.strerror})", path=path) from None
+        raise OutlineError(_("too large for a chapter file ({size})").format(size=error.strerror),
+                           path=path) from None
     except OSError as error:
         raise OutlineError(fileaccess.describe(error), path=path) from None
 
@@ -96,13 +98,15 @@ def require_writable_text(episode: Episode, diagnostics: list[Diagnostic] | None
     noted = list(diagnostics or [])
     if not episode.chapters:
         if episode.duration_ms is not None:  # chapters read from an audio file
-            raise ValidationFailed("the file holds no chapters; nothing to export",
+            raise ValidationFailed(_("the file holds no chapters; nothing to export"),
                                    diagnostics=noted, path=episode.source)
-        raise ValidationFailed("no chapters; nothing was written",
+        raise ValidationFailed(_("no chapters; nothing was written"),
                                diagnostics=noted + validate(episode), path=episode.source)
     broken = character_diagnostics(episode)
     if broken:
-        raise ValidationFailed(f"{len(broken)} error(s) in the chapters; nothing was written",
+        raise ValidationFailed(ngettext("{count} error in the chapters; nothing was written",
+                                        "{count} errors in the chapters; nothing was written",
+                                        len(broken)).format(count=len(broken)),
                                diagnostics=noted + broken, path=episode.source)
 
 
@@ -171,8 +175,8 @@ def strip(path: str | Path, *, dry_run: bool = False) -> int:
 @dataclass
 class TagResult:
     audio_file: containers.AudioFile
+    #: The chapters to write; its ``duration_ms`` is the recording's.
     episode: Episode
-    duration_ms: int
     diagnostics: list[Diagnostic] = field(default_factory=list)
     written: bool = False
     #: Snap report rows when snapping ran (see podcast_tool.snap.placement).
@@ -181,6 +185,10 @@ class TagResult:
     @property
     def audio(self) -> Path:
         return self.audio_file.path
+
+    @property
+    def duration_ms(self) -> int | None:
+        return self.episode.duration_ms
 
 
 def prepare(
@@ -207,11 +215,12 @@ def prepare(
 
         diagnostics += hidden_chapters_note(episode.chapters, "an audio file's chapter list",
                                             str(audio_file.path))
-    result = TagResult(audio_file=audio_file, episode=episode, duration_ms=duration,
-                       diagnostics=diagnostics)
+    result = TagResult(audio_file=audio_file, episode=episode, diagnostics=diagnostics)
     if has_errors(diagnostics):
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
-        raise ValidationFailed(f"{errors} error(s) in the chapters; nothing was written",
+        raise ValidationFailed(ngettext("{count} error in the chapters; nothing was written",
+                                        "{count} errors in the chapters; nothing was written",
+                                        errors).format(count=errors),
                                diagnostics=diagnostics, path=audio)
     if snap_options is not None:
         from podcast_tool.snap.placement import snap_episode
@@ -264,8 +273,8 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
     written = Path(target) if target is not None else None
     episode, diagnostics = load_chapters(outline, from_format)
     if written is not None and from_format is None and containers.is_audio(outline):
-        raise UsageError("OUTLINE is an audio file: there is no outline text to correct "
-                         "(use `tag --snap` to snap an audio file's own chapters)", path=outline)
+        raise UsageError(_("OUTLINE is an audio file: there is no outline text to correct (use "
+                           "`tag --snap` to snap an audio file's own chapters)"), path=outline)
     if written is not None:
         require_writable_text(episode, diagnostics)
     try:

@@ -27,7 +27,7 @@ from typing import BinaryIO
 from podcast_tool import fileaccess
 from podcast_tool.busy import busy_error, check_settled, open_for_writing_elsewhere, signature
 from podcast_tool.errors import LockedError, WriteError
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _
 from podcast_tool.permissions import check_folder_writable, check_writable
 
 TEMP_MARK = ".podcast-tool-"
@@ -322,11 +322,12 @@ def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0,
         try:
             fd = fileaccess.open_regular(target)
         except FileNotFoundError:
-            raise WriteError("no such file", path=target) from None
+            raise WriteError(_("no such file"), path=target) from None
         except fileaccess.NotRegularFileError as error:
             raise WriteError(str(error.strerror), path=target) from None
         except OSError as error:
-            raise WriteError(f"cannot open ({error.strerror})", path=target) from error
+            raise WriteError(_("cannot open ({strerror})").format(strerror=error.strerror),
+                             path=target) from error
         try:
             while True:
                 try:
@@ -338,7 +339,7 @@ def file_lock(path: str | os.PathLike[str], *, wait_seconds: float = 10.0,
                         told = True
                     if time.monotonic() >= deadline:
                         raise LockedError(
-                            "another podcast-tool process is writing this file; try again later",
+                            _("another podcast-tool process is writing this file; try again later"),
                             path=target,
                         ) from None
                     time.sleep(0.05)
@@ -381,12 +382,13 @@ def write_file(path: Path, data: bytes, *, lock_wait_seconds: float = 10.0) -> N
             # meanwhile, theirs stays and we report it.
             os.link(temp, path)
         except FileExistsError:
-            raise WriteError("another program created this file while podcast-tool was writing it; "
-                             "it was left as it was", path=path) from None
+            raise WriteError(_("another program created this file while podcast-tool was writing "
+                               "it; it was left as it was"), path=path) from None
         except OSError:
             os.replace(temp, path)  # file systems without hard links (FAT, some shares)
     except OSError as error:
-        raise WriteError(f"cannot write ({error.strerror or error})", path=path) from error
+        raise WriteError(_("cannot write ({reason})").format(reason=error.strerror or error),
+                         path=path) from error
     finally:
         with contextlib.suppress(OSError):
             os.unlink(temp)

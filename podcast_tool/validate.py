@@ -12,9 +12,9 @@ infos     duplicate-title, short-gap
 
 from __future__ import annotations
 
-import re
 from typing import TYPE_CHECKING
 
+from podcast_tool.characters import INVALID_CHARACTERS
 from podcast_tool.i18n import N_, _, and_list, quoted
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.outline.timecodes import format_clock, format_duration, format_fr
@@ -30,10 +30,6 @@ ENDS_BEFORE_AUDIO_MS = 60_000
 #: A replay's first chapter an hour or more in is almost always an agenda's time of day
 #: ("9h30 Accueil"), which would put every chapter hours past the end of the recording.
 TIME_OF_DAY_MS = 3_600_000
-#: What no chapter marker holds: C0 and C1 controls (tab and newline aside), DEL, and lone
-#: surrogates (text decoded from broken bytes). ID3 cuts a title at NUL, ffmpeg too in MP4 and
-#: Vorbis comments, and a lone surrogate cannot be encoded at all.
-INVALID_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 class _Checker:

@@ -31,6 +31,7 @@ from podcast_tool.batch.report import (
     display_path,
 )
 from podcast_tool.errors import UsageError
+from podcast_tool.i18n import _
 from podcast_tool.model import Diagnostic, Severity
 
 MANIFEST_KEYS = ("audio", "chapters", "snap", "id3v2", "from", "export")
@@ -60,10 +61,11 @@ def parse_export(text: str) -> tuple[str, ...]:
     for name in names:
         extension = get_format(name).extensions[0]
         if extension in claimed:
-            raise UsageError(f"the sidecar formats {claimed[extension]} and {name} would both be "
-                             f"written to NAME{extension}",
-                             hint="ask for one of them here; `podcast-tool export` can write "
-                                  "the other under another name")
+            raise UsageError(_("the sidecar formats {claimed} and {name} would both be written to "
+                               "NAME{extension}").format(
+                                 claimed=claimed[extension], name=name, extension=extension),
+                             hint=_("ask for one of them here; `podcast-tool export` can write the "
+                                    "other under another name"))
         claimed[extension] = name
     return names
 
@@ -89,12 +91,12 @@ def _scan(folder: Path, extensions: frozenset[str] | tuple[str, ...]) -> dict[st
 
 def plan_folder(root: Path, options: RecordingOptions, *, allow_outside: bool = False) -> BatchPlan:
     if not root.is_dir():
-        raise UsageError("not a folder", path=root)
+        raise UsageError(_("not a folder"), path=root)
     audio_dir, chapters_dir = root / "audio", root / "chapters"
     if not audio_dir.is_dir() and not chapters_dir.is_dir():
-        raise UsageError("no audio/ or chapters/ folder here", path=root,
-                         hint="put recordings in audio/ and their outlines in chapters/ "
-                              "(same name), or list them in a manifest (--manifest)")
+        raise UsageError(_("no audio/ or chapters/ folder here"), path=root,
+                         hint=_("put recordings in audio/ and their outlines in chapters/ (same "
+                                "name), or list them in a manifest (--manifest)"))
     from podcast_tool.containers import episode_extensions
 
     audio_files = _scan(audio_dir, frozenset(episode_extensions()))
@@ -106,21 +108,21 @@ def plan_folder(root: Path, options: RecordingOptions, *, allow_outside: bool = 
             for audio in audios:
                 plan.warnings.append(Diagnostic(
                     Severity.WARNING, "audio-without-outline",
-                    f"no outline for this recording (expected chapters/{key}.md or another "
-                    "chapter file); not tagged", file=str(audio)))
+                    _("no outline for this recording (expected chapters/{key}.md or another "
+                      "chapter file); not tagged").format(key=key), file=str(audio)))
         elif not audios:
             for outline in outlines:
                 plan.warnings.append(Diagnostic(
                     Severity.WARNING, "outline-without-audio",
-                    f"no recording for this outline (expected audio/{key}.mp3 or another "
-                    "audio file)", file=str(outline)))
+                    _("no recording for this outline (expected audio/{key}.mp3 or another audio "
+                      "file)").format(key=key), file=str(outline)))
         elif len(outlines) > 1:
             names = ", ".join(display_path(p, root) for p in outlines)
             for audio in audios:
                 plan.rejected.append(_refused(
                     display_path(audio, root), audio, None,
                     f"{len(outlines)} chapter files for one recording: {names}",
-                    hint="keep one of them, or pair the files explicitly in a manifest"))
+                    hint=_("keep one of them, or pair the files explicitly in a manifest")))
         else:
             for audio in audios:
                 plan.jobs.append(Job(name=display_path(audio, root), audio=audio,
@@ -146,15 +148,16 @@ class ManifestEntry:
 def plan_manifest(manifest: Path, root: Path, defaults: RecordingOptions, *,
                   allow_outside: bool = False) -> BatchPlan:
     if not root.is_dir():
-        raise UsageError("not a folder", path=root)
+        raise UsageError(_("not a folder"), path=root)
     try:
         data = fileaccess.read_regular(manifest)
     except FileNotFoundError:
-        raise UsageError("no such manifest", path=manifest) from None
+        raise UsageError(_("no such manifest"), path=manifest) from None
     except (fileaccess.NotRegularFileError, fileaccess.TooLargeError) as error:
         raise UsageError(str(error.strerror), path=manifest) from None
     except OSError as error:
-        raise UsageError(f"cannot read the manifest ({error.strerror})", path=manifest) from None
+        raise UsageError(_("cannot read the manifest ({strerror})").format(strerror=error.strerror),
+                         path=manifest) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -166,9 +169,9 @@ def plan_manifest(manifest: Path, root: Path, defaults: RecordingOptions, *,
     elif suffix in (".csv", ".tsv"):
         entries = _csv_entries(text, manifest)
     else:
-        raise UsageError("a manifest is a .csv or a .toml file", path=manifest)
+        raise UsageError(_("a manifest is a .csv or a .toml file"), path=manifest)
     if not entries:
-        raise UsageError("the manifest lists no recordings", path=manifest)
+        raise UsageError(_("the manifest lists no recordings"), path=manifest)
     base = manifest.parent
     plan = BatchPlan(root=root)
     for entry in entries:
@@ -197,18 +200,20 @@ def _csv_entries(text: str, manifest: Path) -> list[ManifestEntry]:
                 unknown = [name for name in header if name not in MANIFEST_KEYS]
                 if unknown or "audio" not in header or "chapters" not in header:
                     raise UsageError(
-                        f"the header must name the columns audio and chapters (and optionally "
-                        f"snap, id3v2, from, export); found: {', '.join(header)}",
+                        _("the header must name the columns audio and chapters (and optionally "
+                          "snap, id3v2, from, export); found: {found}").format(
+                            found=", ".join(header)),
                         path=manifest, line=reader.line_num)
                 continue
             if len(row) > len(header):
-                raise UsageError(f"{len(row)} cells for {len(header)} columns", path=manifest,
+                raise UsageError(_("{row_count} cells for {header_count} columns").format(
+                                     row_count=len(row), header_count=len(header)), path=manifest,
                                  line=reader.line_num)
             values = {name: cell.strip() for name, cell in zip(header, row, strict=False)
                       if cell.strip()}
             entries.append(ManifestEntry(values, reader.line_num, ""))
     except csv.Error as error:
-        raise UsageError(f"not a readable CSV file: {error}", path=manifest,
+        raise UsageError(_("not a readable CSV file: {error}").format(error=error), path=manifest,
                          line=reader.line_num) from None
     return entries
 
@@ -217,21 +222,21 @@ def _toml_entries(text: str, manifest: Path) -> list[ManifestEntry]:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise UsageError(f"not a valid TOML file: {error}", path=manifest) from None
+        raise UsageError(_("not a valid TOML file: {error}").format(error=error), path=manifest) from None
     unknown = [key for key in document if key not in ("recording", "recordings")]
     recordings = document.get("recording", document.get("recordings"))
     if unknown or not isinstance(recordings, list):
-        raise UsageError("a TOML manifest holds [[recording]] tables (audio, chapters and "
-                         "optionally snap, id3v2, from, export)", path=manifest)
+        raise UsageError(_("a TOML manifest holds [[recording]] tables (audio, chapters and "
+                           "optionally snap, id3v2, from, export)"), path=manifest)
     entries: list[ManifestEntry] = []
     for number, table in enumerate(recordings, start=1):
         label = f"[[recording]] #{number}"
         if not isinstance(table, dict):
-            raise UsageError(f"{label} is not a table", path=manifest)
+            raise UsageError(_("{label} is not a table").format(label=label), path=manifest)
         unknown = [key for key in table if key not in MANIFEST_KEYS]
         if unknown:
-            raise UsageError(f"{label}: unknown key(s) {', '.join(unknown)} (known: "
-                             f"{', '.join(MANIFEST_KEYS)})", path=manifest)
+            raise UsageError(_("{label}: unknown key(s) {keys} (known: {known})").format(
+                label=label, keys=", ".join(unknown), known=", ".join(MANIFEST_KEYS)), path=manifest)
         entries.append(ManifestEntry(dict(table), None, label))
     return entries
 

@@ -5,23 +5,18 @@ compare, tag, sidecars) and never raises: whatever goes wrong becomes a failed
 result, so one bad recording never stops the rest. ``run_batch`` runs the jobs
 on a pool and calls back (in the calling thread) as each starts and ends.
 
-Threads by default, by measurement (bench/bench_batch.py, 20 recordings of 10
-minutes, 2 workers): tagging spends its time in system calls that release the
-GIL (copy_file_range, fsync), so threads took 0.37 of the time of processes,
-which pay for starting and importing; with --snap, where ffmpeg subprocesses
-decode the audio, both took the same time. The process pool stays available
-to callers of ``run_batch`` (it starts workers with forkserver, never fork).
+Threads, not processes: tagging spends its time in system calls that release
+the GIL (copy_file_range, fsync) and snapping in ffmpeg subprocesses, so
+processes would only add their start-up and imports (bench/bench_batch.py
+measures both).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import contextlib
-import multiprocessing
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
-from typing import Literal
 
 from podcast_tool.batch.report import (
     BatchPlan,
@@ -43,12 +38,9 @@ from podcast_tool.errors import (
     ValidationFailed,
     WriteError,
 )
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
 from podcast_tool.safewrite import file_signature, write_file
-
-Executor = Literal["thread", "process"]
-
 
 Row = tuple[int, int | None, str]
 
@@ -98,11 +90,12 @@ def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
         result.diagnostics += error.diagnostics
         result.fail(error)
     except BusyError as error:
-        result.fail(ErrorInfo(error.message, error.path, hint="run the batch again once the "
-                              "recording has finished"), Status.BUSY)
+        result.fail(ErrorInfo(error.message, error.path, hint=_(
+            "run the batch again once the recording has finished")), Status.BUSY)
     except LockedError as error:
-        result.fail(ErrorInfo(error.message, error.path, hint="it was left as it was; run the "
-                              "batch again once the other process is done"))
+        result.fail(ErrorInfo(error.message, error.path, hint=_("it was left as it was; run the "
+                                                                "batch again once the other "
+                                                                "process is done")))
     except PodcastToolError as error:
         result.fail(error)
     except OSError as error:
@@ -167,8 +160,8 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
         if before is not None and file_signature(job.audio) != before:
             if being_written(job.audio):
                 raise busy_error(job.audio, N_("it grew while the batch was working on it"))
-            raise WriteError("the file changed while the batch was working on it; nothing was "
-                             "written", path=job.audio, hint="run the batch again")
+            raise WriteError(_("the file changed while the batch was working on it; nothing was "
+                               "written"), path=job.audio, hint=_("run the batch again"))
         pipeline.write(prepared, WriteOptions(id3v2_version=job.options.id3v2_version,
                                              lock_wait_seconds=settings.lock_wait_seconds))
     result.status = Status.TAGGED if must_tag else Status.UNCHANGED
@@ -187,7 +180,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
         result.sidecars.append(SidecarResult(name, target, SidecarState.WRITTEN))
     from podcast_tool.preflight import summary_after_tagging
 
-    result.preflight = summary_after_tagging(job.audio, [target for _, target, _ in rendered])
+    result.preflight = summary_after_tagging(job.audio, [target for _format, target, _text in rendered])
 
 
 def _same_content(path: Path, data: bytes) -> bool:
@@ -197,22 +190,7 @@ def _same_content(path: Path, data: bytes) -> bool:
         return False
 
 
-@contextlib.contextmanager
-def _pool(kind: Executor, workers: int) -> Iterator[concurrent.futures.Executor]:
-    if kind == "process":
-        # Not fork: the calling process may run threads (rich's progress refresh).
-        context = multiprocessing.get_context("forkserver")
-        pool: concurrent.futures.Executor = concurrent.futures.ProcessPoolExecutor(
-            workers, mp_context=context)
-    else:
-        pool = concurrent.futures.ThreadPoolExecutor(workers, thread_name_prefix="batch")
-    try:
-        yield pool
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def run_jobs(jobs: list[Job], settings: RunSettings, *, workers: int, executor: Executor = "thread",
+def run_jobs(jobs: list[Job], settings: RunSettings, *, workers: int,
              on_start: Callable[[Job], None] | None = None,
              on_done: Callable[[RecordingResult], None] | None = None) -> list[RecordingResult]:
     """Run ``jobs`` ``workers`` at a time; callbacks run in this thread, in completion order.
@@ -234,7 +212,8 @@ def run_jobs(jobs: list[Job], settings: RunSettings, *, workers: int, executor: 
             finish(process_recording(job, settings))
         return results
     waiting = list(reversed(jobs))
-    with _pool(executor, min(workers, len(jobs))) as pool:
+    with concurrent.futures.ThreadPoolExecutor(min(workers, len(jobs)),
+                                               thread_name_prefix="batch") as pool:
         running: dict[concurrent.futures.Future[RecordingResult], Job] = {}
         while waiting or running:
             while waiting and len(running) < workers:
@@ -242,23 +221,14 @@ def run_jobs(jobs: list[Job], settings: RunSettings, *, workers: int, executor: 
                 if on_start:
                     on_start(job)
                 running[pool.submit(process_recording, job, settings)] = job
-            done, _ = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
+            done, _pending = concurrent.futures.wait(running, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
-                finish(_outcome(future, running.pop(future)))
+                running.pop(future)
+                finish(future.result())  # process_recording never raises
     return results
 
 
-def _outcome(future: concurrent.futures.Future[RecordingResult], job: Job) -> RecordingResult:
-    try:
-        return future.result()
-    except Exception as error:  # noqa: BLE001 - a worker process that died takes one job, not all
-        result = RecordingResult(name=job.name, audio=job.audio, chapters=job.chapters)
-        result.fail(ErrorInfo(f"the worker tagging this recording stopped ({error}); the file was "
-                              "left as it was or fully tagged", str(job.audio)))
-        return result
-
-
-def run_batch(plan: BatchPlan, settings: RunSettings, *, workers: int, executor: Executor = "thread",
+def run_batch(plan: BatchPlan, settings: RunSettings, *, workers: int,
               on_start: Callable[[Job], None] | None = None,
               on_done: Callable[[RecordingResult], None] | None = None) -> BatchReport:
     """Run the plan's jobs; its refused recordings are reported (``on_done``) first."""
@@ -266,8 +236,7 @@ def run_batch(plan: BatchPlan, settings: RunSettings, *, workers: int, executor:
     for refused in plan.rejected:
         if on_done:
             on_done(refused)
-    results = run_jobs(plan.jobs, settings, workers=workers, executor=executor,
-                       on_start=on_start, on_done=on_done)
+    results = run_jobs(plan.jobs, settings, workers=workers, on_start=on_start, on_done=on_done)
     results += plan.rejected
     results.sort(key=lambda r: (r.name, str(r.audio)))
     return BatchReport(root=plan.root, results=results, warnings=plan.warnings,

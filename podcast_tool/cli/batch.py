@@ -14,13 +14,13 @@ from rich.table import Table
 from podcast_tool.cli.common import (
     handles_errors,
     print_diagnostics,
+    print_error,
     print_json,
     shown,
-    stderr_console,
     stdout_console,
 )
 from podcast_tool.cli.localized import Command
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _, decimal, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -29,6 +29,14 @@ if TYPE_CHECKING:
 
 STATUS_STYLE = {"tagged": "green", "unchanged": "dim", "would-tag": "cyan", "busy": "yellow",
                 "failed": "bold red"}
+#: What a recording's status and a sidecar's state are called on screen (--json keeps the values).
+STATUS_TEXT = {"tagged": N_("tagged"), "unchanged": N_("unchanged"), "would-tag": N_("would-tag"),
+               "busy": N_("busy"), "failed": N_("failed"), "written": N_("written"),
+               "would-write": N_("would-write")}
+
+
+def status_text(value: str) -> str:
+    return _(STATUS_TEXT[value]) if value in STATUS_TEXT else value
 
 
 def default_jobs() -> int:
@@ -93,8 +101,9 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
     print_diagnostics(plan.warnings)
     console = stdout_console()
     if not plan.jobs and not plan.rejected:
-        console.print(f"no recording to tag under {shown(str(root))} (recordings go in audio/, "
-                      "their outlines in chapters/, with the same name)")
+        console.print(_("no recording to tag under {root} (recordings go in audio/, their outlines "
+                        "in chapters/, with the same name)").format(
+                          root=shown(str(root))))
         sys.exit(0)
     if console.is_terminal:
         report = _run_with_progress(plan, settings, workers, console)
@@ -118,8 +127,10 @@ def _run_with_lines(plan: BatchPlan, settings: RunSettings, workers: int) -> Bat
     def on_done(result: RecordingResult) -> None:
         nonlocal done
         done += 1
-        click.echo(f"[{done}/{total}] {result.status.value}: {result.name} ({result_note(result)}, "
-                   f"{result.seconds:.1f} s)")
+        line = _("{status}: {name} ({note}, {seconds} s)").format(
+            status=status_text(result.status.value), name=result.name, note=result_note(result),
+            seconds=decimal(result.seconds))
+        click.echo(f"[{done}/{total}] {line}")
 
     return run_batch(plan, settings, workers=workers, on_done=on_done)
 
@@ -145,7 +156,7 @@ def _run_with_progress(plan: BatchPlan, settings: RunSettings, workers: int,
                        TimeElapsedColumn(), console=console)
     current = Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
                        console=console)
-    overall_task = overall.add_task("dry run" if settings.dry_run else "tagging",
+    overall_task = overall.add_task(_("dry run") if settings.dry_run else _("tagging"),
                                     total=len(plan.jobs) + len(plan.rejected))
     tasks: dict[Path, TaskID] = {}
 
@@ -157,7 +168,8 @@ def _run_with_progress(plan: BatchPlan, settings: RunSettings, workers: int,
             current.remove_task(tasks.pop(result.audio))
         overall.advance(overall_task)
         style = STATUS_STYLE[result.status.value]
-        console.print(f"[{style}]{result.status.value}[/] {shown(result.name)}")
+        status = status_text(result.status.value)
+        console.print(f"[{style}]{status}[/] {shown(result.name)}")
 
     with Live(Group(overall, current), console=console, refresh_per_second=8):
         return run_batch(plan, settings, workers=workers, on_start=on_start, on_done=on_done)
@@ -170,27 +182,27 @@ def result_note(result: RecordingResult) -> str:
     parts = [result.change] if result.change else []
     for sidecar in result.sidecars:
         if sidecar.state.value != "unchanged":
-            parts.append(f"{sidecar.path.name} {sidecar.state.value}")
+            parts.append(f"{sidecar.path.name} {status_text(sidecar.state.value)}")
     return "; ".join(parts)
 
 
 def summary_table(report: BatchReport) -> Table:
-    table = Table(title="dry run: nothing was written" if report.dry_run else None,
+    table = Table(title=_("dry run: nothing was written") if report.dry_run else None,
                   title_justify="left")
-    table.add_column("file", overflow="fold")
-    table.add_column("chapters", justify="right")
-    table.add_column("status")
-    table.add_column("warnings", justify="right")
-    table.add_column("time", justify="right")
-    table.add_column("note")
+    table.add_column(_("file"), overflow="fold")
+    table.add_column(_("chapters"), justify="right")
+    table.add_column(_("status"))
+    table.add_column(_("warnings"), justify="right")
+    table.add_column(_("time"), justify="right")
+    table.add_column(_("note"))
     for result in report.results:
         style = STATUS_STYLE[result.status.value]
         table.add_row(
             shown(result.name),
             "—" if result.chapter_count is None else str(result.chapter_count),
-            f"[{style}]{result.status.value}[/]",
+            f"[{style}]{status_text(result.status.value)}[/]",
             str(result.warning_count) if result.warning_count else "",
-            f"{result.seconds:.1f} s" if result.seconds else "",
+            f"{decimal(result.seconds)} s" if result.seconds else "",
             shown(result_note(result)),
         )
     return table
@@ -198,22 +210,19 @@ def summary_table(report: BatchReport) -> Table:
 
 def _print_problems(report: BatchReport) -> None:
     """Each failure and warning in full, compiler style, on stderr."""
-    console = stderr_console()
     for result in report.results:
         print_diagnostics(result.diagnostics, show_info=False)
         if result.error is not None:
-            where = result.error.location()
-            head = f"{shown(where)}: " if where else ""
-            console.print(f"{head}[bold red]error:[/] {shown(result.error.message)}")
-            if result.error.hint:
-                console.print(f"  [dim]hint: {shown(result.error.hint)}[/]")
+            print_error(result.error)
 
 
 def summary_line(report: BatchReport) -> str:
     counts = {status: count for status, count in report.counts().items() if count}
     total = len(report.results)
-    parts = ", ".join(f"{count} {status}" for status, count in counts.items())
-    line = f"{total} recording{'s' if total != 1 else ''}: {parts} in {report.seconds:.1f} s"
+    parts = ", ".join(f"{count} {status_text(status)}" for status, count in counts.items())
+    line = ngettext("{count} recording: {parts} in {seconds} s",
+                    "{count} recordings: {parts} in {seconds} s", total).format(
+        count=total, parts=parts, seconds=decimal(report.seconds))
     if report.dry_run:
-        line += " (dry run: nothing was written)"
+        line = _("{summary} (dry run: nothing was written)").format(summary=line)
     return line

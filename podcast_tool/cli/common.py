@@ -68,13 +68,7 @@ def handles_errors(function: F) -> F:
         try:
             return function(*args, **kwargs)
         except PodcastToolError as error:
-            console = stderr_console()
-            where = error.location()
-            head = f"{shown(where)}: " if where else ""
-            label = _("error:")
-            console.print(f"{head}[bold red]{label}[/] {shown(error.message)}")
-            if error.hint:
-                console.print(f"  [dim]{hint_line(error.hint)}[/]")
+            print_error(error)
             sys.exit(error.exit_code)
         except KeyboardInterrupt:
             stderr_console().print(_("interrupted; files being written were left as they were"))
@@ -92,6 +86,17 @@ def handles_errors(function: F) -> F:
 
 def say_recovered(path: Any, message: str) -> None:
     print_diagnostics([Diagnostic(Severity.INFO, "recovered-edit", message, file=str(path))])
+
+
+def print_error(error: PodcastToolError, where: str | None = None) -> None:
+    """``FILE:LINE: error: message`` and its hint, on stderr."""
+    console = stderr_console()
+    where = where if where is not None else error.location()
+    head = f"{shown(where)}: " if where else ""
+    label = _("error:")
+    console.print(f"{head}[bold red]{label}[/] {shown(error.message)}")
+    if error.hint:
+        console.print(f"  [dim]{hint_line(error.hint)}[/]")
 
 
 def force_option(function: F) -> F:

@@ -9,7 +9,7 @@ import click
 from podcast_tool.cli.common import handles_errors, print_diagnostics, stdout_console
 from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _, ngettext
 
 SEED = Path("chapters/travail-pair-2020-12-18.md")
 
@@ -31,10 +31,11 @@ def command(outline: Path, output: Path | None, fresh: bool) -> None:
 
     console = stdout_console()
     output = output or Path("audio") / f"{outline.stem}.mp3"
-    episode, _ = pipeline.load_chapters(outline)
+    episode = pipeline.load_chapters(outline)[0]
     duration_ms, pauses = demo.plan_replay(episode)
     if fresh or not output.exists():
-        with Progress(TextColumn("[bold]encoding[/] {task.description}"), BarColumn(),
+        encoding = _("encoding")
+        with Progress(TextColumn(f"[bold]{encoding}[/] {{task.description}}"), BarColumn(),
                       TextColumn("{task.percentage:>3.0f}%"), TimeRemainingColumn(),
                       console=console) as progress:
             task = progress.add_task(f"{output} ({format_duration(duration_ms)})",
@@ -42,10 +43,14 @@ def command(outline: Path, output: Path | None, fresh: bool) -> None:
             demo.synthesize_replay(output, duration_ms, pauses, title=episode.title,
                                    progress=lambda done, _total: progress.update(task, completed=done))
     else:
-        console.print(f"using the existing {output} (--fresh to synthesize it again)")
+        console.print(_("using the existing {output} (--fresh to synthesize it again)").format(
+                          output=output))
     result = pipeline.prepare(output, outline)
     pipeline.write(result)
     print_diagnostics(result.diagnostics, show_info=False)
-    console.print(f"tagged {output} with {len(result.episode.chapters)} chapters from {outline}")
-    console.print("read back from the file:")
+    count = len(result.episode.chapters)
+    console.print(ngettext("tagged {output} with {count} chapter from {outline}",
+                           "tagged {output} with {count} chapters from {outline}", count).format(
+                               output=output, count=count, outline=outline))
+    console.print(_("read back from the file:"))
     console.print(chapter_table(pipeline.load_chapters(output)[0]))

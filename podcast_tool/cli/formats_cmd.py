@@ -6,7 +6,7 @@ import click
 
 from podcast_tool.cli.common import handles_errors, stdout_console
 from podcast_tool.cli.localized import Command
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _
 
 #: Short headings, so the table fits 80 columns (the caption explains them).
 FEATURE_HEADINGS = {"end": "end", "description": "descr.", "url": "link", "image": "image", "toc": "toc"}
@@ -20,21 +20,21 @@ def command() -> None:
 
     from podcast_tool.formats import FEATURES, all_formats
 
-    table = Table(title="Chapter formats", title_justify="left",
-                  caption="Every format keeps start times and titles. end: end times; descr.: "
-                          "descriptions; link, image: per-chapter URL and image; toc: hidden chapters "
-                          "(toc: false; written {hidden} in outlines), which the formats marked "
-                          "shown write as normal chapters, as audio files do.",
+    table = Table(title=_("Chapter formats"), title_justify="left",
+                  caption=_("Every format keeps start times and titles. end: end times; descr.: "
+                            "descriptions; link, image: per-chapter URL and image; toc: hidden "
+                            "chapters (toc: false; written {hidden} in outlines), which the formats "
+                            "marked shown write as normal chapters, as audio files do."),
                   caption_justify="left")
-    table.add_column("name", style="bold", no_wrap=True)
-    table.add_column("format", min_width=16)
-    table.add_column("extensions")
+    table.add_column(_("name"), style="bold", no_wrap=True)
+    table.add_column(_("format"), min_width=16)
+    table.add_column(_("extensions"))
     for feature in FEATURES:
         table.add_column(FEATURE_HEADINGS[feature], justify="center")
     for chapter_format in all_formats():
         marks = ["[green]yes[/]" if feature in chapter_format.keeps
                  else "[dim]shown[/]" if feature == "toc" else "[dim]–[/]"
                  for feature in FEATURES]
-        table.add_row(chapter_format.name, chapter_format.label,
+        table.add_row(chapter_format.name, _(chapter_format.label),
                       " ".join(chapter_format.extensions), *marks)
     stdout_console().print(table)

@@ -15,7 +15,7 @@ from podcast_tool.cli.common import (
 )
 from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table, episode_to_dict
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _
 
 
 @click.command("show", cls=Command,
@@ -32,7 +32,7 @@ def command(source: Path, as_json: bool, from_format: str | None) -> None:
     from podcast_tool.pipeline import load_chapters
     from podcast_tool.validate import character_diagnostics
 
-    episode, _ = load_chapters(source, from_format)
+    episode = load_chapters(source, from_format)[0]
     # Shown as U+FFFD; said once, as a warning: show only reads.
     print_diagnostics([replace(d, severity=Severity.WARNING) for d in character_diagnostics(episode)])
     if as_json:
@@ -40,6 +40,6 @@ def command(source: Path, as_json: bool, from_format: str | None) -> None:
         return
     console = stdout_console()
     if not episode.chapters:
-        console.print(f"{shown(str(source))}: no chapters")
+        console.print(_("{source}: no chapters").format(source=shown(str(source))))
         return
     console.print(chapter_table(episode))

@@ -19,7 +19,7 @@ from podcast_tool.cli.common import (
 from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import episode_to_dict, snap_summary, snap_table
 from podcast_tool.errors import UsageError
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _
 
 
 @click.command("snap", cls=Command,
@@ -46,9 +46,9 @@ def command(audio: Path, outline: Path, from_format: str | None, window: float, 
     from podcast_tool.errors import ValidationFailed
 
     if output is not None and in_place:
-        raise UsageError("use either -o FILE or --in-place, not both")
+        raise UsageError(_("use either -o FILE or --in-place, not both"))
     if output is not None and output.exists() and output.resolve() == outline.resolve():
-        raise UsageError("-o names the outline itself; use --in-place to overwrite it",
+        raise UsageError(_("-o names the outline itself; use --in-place to overwrite it"),
                          path=output)
     try:
         result = pipeline.snap(audio, outline, pipeline.snap_options(window, min_pause),
@@ -70,4 +70,4 @@ def command(audio: Path, outline: Path, from_format: str | None, window: float, 
     console.print(snap_table(report))
     console.print(snap_summary(report))
     if target is not None:
-        console.print(f"wrote the corrected outline to {shown(str(target))}")
+        console.print(_("wrote the corrected outline to {target}").format(target=shown(str(target))))

@@ -7,14 +7,21 @@ from pathlib import Path
 
 import click
 
-from podcast_tool.cli.common import force_option, handles_errors, shown, stderr_console, stdout_console
+from podcast_tool.cli.common import (
+    force_option,
+    handles_errors,
+    print_error,
+    shown,
+    stderr_console,
+    stdout_console,
+)
 from podcast_tool.cli.localized import Command
 from podcast_tool.errors import PodcastToolError
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _, ngettext
 
 
 def _chapters(count: int) -> str:
-    return f"{count} chapter" if count == 1 else f"{count} chapters"
+    return ngettext("{count} chapter", "{count} chapters", count).format(count=count)
 
 
 @click.command("strip", cls=Command,
@@ -34,19 +41,18 @@ def command(audio: tuple[Path, ...], dry_run: bool) -> None:
         try:
             count = pipeline.strip(path, dry_run=dry_run)
             if dry_run:
-                message = (f"would remove {_chapters(count)}; nothing was written" if count
-                           else "no chapters; nothing to remove")
+                message = (_("would remove {chapters}; nothing was written").format(
+                    chapters=_chapters(count)) if count else _("no chapters; nothing to remove"))
             else:
-                message = f"removed {_chapters(count)}" if count else "no chapters; nothing to remove"
+                message = (_("removed {chapters}").format(chapters=_chapters(count)) if count
+                           else _("no chapters; nothing to remove"))
         except PodcastToolError as error:
             failed += 1
-            where = error.location() or str(path)
-            err.print(f"{shown(where)}: [bold red]error:[/] {shown(error.message)}")
-            if error.hint:
-                err.print(f"  [dim]hint: {shown(error.hint)}[/]")
+            print_error(error, error.location() or str(path))
             continue
         out.print(f"{shown(str(path))}: {message}")
     if failed:
         if len(audio) > 1:
-            err.print(f"{failed} of {len(audio)} files failed")
+            err.print(ngettext("{failed} of {count} file failed", "{failed} of {count} files failed",
+                               len(audio)).format(failed=failed, count=len(audio)))
         sys.exit(1)

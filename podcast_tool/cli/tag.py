@@ -19,7 +19,7 @@ from podcast_tool.cli.common import (
 from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table, snap_summary, snap_table
 from podcast_tool.errors import UsageError
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _, ngettext
 
 
 @click.command("tag", cls=Command,
@@ -47,7 +47,7 @@ from podcast_tool.i18n import N_
 def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
             gap_title: str, dry_run: bool, snap: bool, window: float | None, min_pause: float | None) -> None:
     if not snap and (window is not None or min_pause is not None):
-        raise UsageError("--window and --min-pause only apply with --snap")
+        raise UsageError(_("--window and --min-pause only apply with --snap"))
     from podcast_tool import pipeline
 
     options = pipeline.snap_options(window, min_pause) if snap else None
@@ -66,18 +66,25 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
     if dry_run:
         print_diagnostics(result.diagnostics)
         console.print(chapter_table(result.episode, result.duration_ms))
-        console.print(f"dry run: {len(result.episode.chapters)} chapters would be written "
-                      f"to {shown(str(audio))}; nothing was written")
+        count = len(result.episode.chapters)
+        console.print(ngettext("dry run: {count} chapter would be written to {audio}; nothing was "
+                               "written", "dry run: {count} chapters would be written to {audio}; "
+                               "nothing was written", count).format(count=count,
+                                                                      audio=shown(str(audio))))
         sys.exit(0)
     def say_waiting(target: Path) -> None:
-        stderr_console().print(f"{shown(str(target))}: another podcast-tool process is writing "
-                               "this file; waiting for it to finish…")
+        stderr_console().print(_("{target}: another podcast-tool process is writing this file; "
+                                 "waiting for it to finish…").format(
+                                   target=shown(str(target))))
 
     pipeline.write(result, WriteOptions(id3v2_version=int(id3v2_version), on_lock_wait=say_waiting,
                                         gap_title=gap_title))
     print_diagnostics(result.diagnostics)
     console.print(chapter_table(result.episode, result.duration_ms))
-    console.print(f"wrote {len(result.episode.chapters)} chapters to {shown(str(audio))}")
+    count = len(result.episode.chapters)
+    console.print(ngettext("wrote {count} chapter to {audio}", "wrote {count} chapters to {audio}",
+                           count).format(count=count, audio=shown(str(audio))))
     from podcast_tool.preflight import summary_after_tagging
 
-    console.print(shown(summary_after_tagging(audio)) + " (details: podcast-tool preflight)")
+    console.print(_("{summary} (details: podcast-tool preflight)").format(
+        summary=shown(summary_after_tagging(audio))))

@@ -25,7 +25,7 @@ from typing import BinaryIO, Protocol, TypeVar
 from podcast_tool import fileaccess
 from podcast_tool.busy import being_written, busy_error
 from podcast_tool.errors import AudioFileError, BusyError, PodcastToolError, UnsupportedAudioError
-from podcast_tool.i18n import N_
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.safewrite import file_lock, payload_kept
 
@@ -138,24 +138,26 @@ _MODULES = ("id3.mp3", "mp4.container", "vorbis", "id3.wav")
 
 
 #: How a note names each lost feature (a gap is lost with the end times that make it).
-_LOST_TEXT = {"description": "descriptions", "url": "links", "image": "images",
-              "end": "end times (a chapter now runs to the next one)"}
+_LOST_TEXT = {"description": N_("descriptions"), "url": N_("links"), "image": N_("images"),
+              "end": N_("end times (a chapter now runs to the next one)")}
 
 
 def not_kept_note(chapters: list[Chapter], path: Path, capabilities: Capabilities, *, code: str,
                   holds: str) -> list[Diagnostic]:
     """An info note naming what the chapters carry that a container's chapters cannot hold.
 
-    ``holds`` says what they do hold ("Vorbis chapter comments hold start, title and URL").
+    ``holds`` says what they do hold ("Vorbis chapter comments hold start, title and URL"),
+    already translated.
     Nothing is lost silently; MP3 (ID3) keeps it all, so the hint points there.
     """
-    lost = [_LOST_TEXT[feature] for feature in ("description", "url", "image", "end")
+    lost = [_(_LOST_TEXT[feature]) for feature in ("description", "url", "image", "end")
             if feature in capabilities.lost(chapters)]
     if not lost:
         return []
-    return [Diagnostic(Severity.INFO, code, f"{holds} only; not written: " + ", ".join(lost),
-                       file=str(path), hint="MP3 (ID3) chapters keep descriptions, links, images "
-                       "and end times")]
+    message = _("{holds} only; not written: {lost}").format(holds=holds, lost=", ".join(lost))
+    return [Diagnostic(Severity.INFO, code, message,
+                       file=str(path), hint=_("MP3 (ID3) chapters keep descriptions, links, images "
+                                              "and end times"))]
 
 
 def all_containers() -> list[Container]:
@@ -195,11 +197,11 @@ def detect(path: str | Path) -> Container:
             head = handle.read(SNIFF_BYTES)
             behind_id3 = _head_behind_id3(handle, head)
     except IsADirectoryError:
-        raise AudioFileError("is a folder, not an audio file", path=path) from None
+        raise AudioFileError(_("is a folder, not an audio file"), path=path) from None
     except OSError as error:
         raise AudioFileError(fileaccess.describe(error), path=path) from error
     if not head:
-        raise AudioFileError("the file is empty", path=path)
+        raise AudioFileError(_("the file is empty"), path=path)
     if behind_id3:
         # Content beats the MP3 sniff, which accepts anything starting with an ID3 tag.
         for container in all_containers():
@@ -208,7 +210,8 @@ def detect(path: str | Path) -> Container:
     matches = [c for c in all_containers() if c.sniff(head)]
     if not matches:
         raise UnsupportedAudioError(
-            f"not an audio file podcast-tool can chapter ({supported_types()})", path=path)
+            _("not an audio file podcast-tool can chapter ({supported_types})").format(
+                supported_types=supported_types()), path=path)
     suffix = path.suffix.lower()
     for container in matches:
         if suffix in container.capabilities.extensions:
@@ -238,10 +241,9 @@ def _head_behind_id3(handle: BinaryIO, head: bytes) -> bytes:
     """
     if len(head) < 10 or head[:3] != b"ID3":
         return b""
-    size = 0
-    for byte in head[6:10]:
-        size = (size << 7) | (byte & 0x7F)
-    handle.seek(10 + size)
+    from podcast_tool.containers.id3.sizes import syncsafe
+
+    handle.seek(10 + syncsafe(head[6:10]))
     return handle.read(SNIFF_BYTES)
 
 
@@ -280,15 +282,16 @@ def guarded(path: Path, action: Callable[[], T]) -> T:
         raise
     except MemoryError:
         _raise_if_busy(path, None)
-        raise AudioFileError("the file claims an impossible size; it looks damaged",
+        raise AudioFileError(_("the file claims an impossible size; it looks damaged"),
                              path=path) from None
     except damage_errors() as error:
         _raise_if_busy(path, error)
         # Some libraries raise with an empty message (mutagen's ID3NoHeaderError on a cut tag).
-        detail = str(error).strip() or "it looks damaged or cut short"
+        detail = str(error).strip() or _("it looks damaged or cut short")
         if isinstance(error, OSError) and error.strerror:
             detail = error.strerror
-        raise AudioFileError(f"cannot process the file: {detail}", path=path) from error
+        raise AudioFileError(_("cannot process the file: {detail}").format(detail=detail),
+                             path=path) from error
 
 
 def _raise_if_busy(path: Path, error: Exception | None) -> None:

@@ -49,8 +49,9 @@ from mutagen.oggvorbis import OggVorbis
 from podcast_tool import safewrite
 from podcast_tool.containers import Capabilities, WriteOptions, WriteReport, not_kept_note
 from podcast_tool.errors import AudioFileError, ChapterFormatError
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
-from podcast_tool.outline.timecodes import format_hms_ms
+from podcast_tool.outline.timecodes import format_hms_ms, fraction_ms
 
 #: Three digits: CHAPTER000 … CHAPTER999.
 MAX_CHAPTERS = 1000
@@ -77,24 +78,25 @@ def parse_chapter_time(text: str) -> int | None:
     if not match:
         return None
     hours, minutes, seconds, fraction = match.groups()
-    millis = round(int(fraction) / 10 ** len(fraction) * 1000) if fraction else 0
-    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + millis
+    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + fraction_ms(fraction)
 
 
 def chapter_comments(chapters: list[Chapter], path: Path) -> list[tuple[str, str]]:
     """The comments for ``chapters``, in order; a clear error if they do not fit the format."""
     if len(chapters) > MAX_CHAPTERS:
         raise ChapterFormatError(
-            f"{len(chapters)} chapters, but Vorbis comments number chapters with three digits "
-            f"(at most {MAX_CHAPTERS}); nothing was written",
-            path=path, hint="merge some chapters",
+            _("{chapters_count} chapters, but Vorbis comments number chapters with three digits "
+              "(at most {max_chapters}); nothing was written").format(
+                chapters_count=len(chapters), max_chapters=MAX_CHAPTERS),
+            path=path, hint=_("merge some chapters"),
         )
     comments: list[tuple[str, str]] = []
     for number, chapter in enumerate(sorted(chapters, key=lambda c: c.start_ms)):
         if not 0 <= chapter.start_ms <= MAX_START_MS:
             raise ChapterFormatError(
-                f"chapter {chapter.title!r} starts at {chapter.start_ms} ms, outside what "
-                "Vorbis chapter comments can hold (0 to 99:59:59.999); nothing was written",
+                _("chapter {title!r} starts at {start_ms} ms, outside what Vorbis chapter comments "
+                  "can hold (0 to 99:59:59.999); nothing was written").format(
+                    title=chapter.title, start_ms=chapter.start_ms),
                 path=path,
             )
         key = f"CHAPTER{number:03d}"
@@ -162,7 +164,8 @@ class VorbisCommentContainer:
             return self.file_type(source)
         except MutagenError as error:
             raise AudioFileError(
-                f"not a readable {self.label} file: its headers look damaged or cut short ({error})",
+                _("not a readable {label} file: its headers look damaged or cut short ({error})").format(
+                    label=self.label, error=error),
                 path=path,
             ) from error
 
@@ -179,7 +182,7 @@ class VorbisCommentContainer:
         self._edit(path, replace_chapters)
         return WriteReport(diagnostics=_two_digit_reader_warning(episode.chapters, path) + not_kept_note(
             episode.chapters, path, self.capabilities, code="vorbis-not-kept",
-            holds="Vorbis chapter comments hold start, title and URL"))
+            holds=_("Vorbis chapter comments hold start, title and URL")))
 
     def strip(self, path: Path, comments: list[tuple[str, str]]) -> int:
         numbers = {chapter_key_number(key) for key, _ in comments} - {None}
@@ -244,9 +247,11 @@ def _two_digit_reader_warning(chapters: list[Chapter], path: Path) -> list[Diagn
         return []
     return [Diagnostic(
         Severity.WARNING, "vorbis-antennapod-ids",
-        f"{len(chapters)} chapters: AntennaPod reads only two digits of the chapter number, so "
-        f"CHAPTER{TWO_DIGIT_READER_MAX} collides with CHAPTER000 and it lists no chapter at all",
-        file=str(path), hint=f"at most {TWO_DIGIT_READER_MAX} chapters for AntennaPod listeners")]
+        _("{count} chapters: AntennaPod reads only two digits of the chapter number, so "
+          "CHAPTER{most} collides with CHAPTER000 and it lists no chapter at all").format(
+            count=len(chapters), most=TWO_DIGIT_READER_MAX),
+        file=str(path),
+        hint=_("at most {most} chapters for AntennaPod listeners").format(most=TWO_DIGIT_READER_MAX))]
 
 
 def _save_surfacing_os_errors(audio: FileType, temp: BinaryIO) -> None:

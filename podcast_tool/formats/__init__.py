@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Protocol
 
 from podcast_tool.errors import UsageError
+from podcast_tool.i18n import _
 from podcast_tool.model import Diagnostic, Episode
 
 #: What a format can keep, as shown by ``podcast-tool formats``.
@@ -83,7 +84,8 @@ def get_format(name: str) -> ChapterFormat:
         if chapter_format.name == name:
             return chapter_format
     names = ", ".join(f.name for f in all_formats())
-    raise UsageError(f"unknown chapter format '{name}' (known: {names})")
+    raise UsageError(_("unknown chapter format '{name}' (known: {names})").format(
+                         name=name, names=names))
 
 
 def guess_format(text: str, path: Path | None = None) -> ChapterFormat:
@@ -115,5 +117,5 @@ def format_for_output(output: Path | None) -> str:
         return claimed[0]
     if not claimed:
         return "json"
-    raise UsageError(f"several formats write {output.suffix.lower()} files ({', '.join(claimed)}); "
-                     "choose one with --format")
+    raise UsageError(_("several formats write {extension} files ({formats}); choose one with "
+                       "--format").format(extension=output.suffix.lower(), formats=", ".join(claimed)))

@@ -15,6 +15,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_text, export_chapters, parse_seconds
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode
 
 SECONDS = r"\d+(?:[.,]\d*)?"
@@ -53,7 +54,8 @@ class AudacityFormat:
             start = parse_seconds(fields[0].strip())
             if start is None:
                 raise ChapterFormatError(
-                    f"a label line starts with its time in seconds, not {fields[0]!r}",
+                    _("a label line starts with its time in seconds, not {fields!r}").format(
+                        fields=fields[0]),
                     path=source, line=number, column=1)
             end: int | None = None
             title = ""
@@ -62,7 +64,8 @@ class AudacityFormat:
                 if end is None:
                     if len(fields) == 3:
                         raise ChapterFormatError(
-                            f"the second column is the end time in seconds, not {fields[1]!r}",
+                            _("the second column is the end time in seconds, not {fields!r}").format(
+                                fields=fields[1]),
                             path=source, line=number, column=len(fields[0]) + 2)
                     title = fields[1]  # "start<TAB>label": a point label
                 elif len(fields) == 3:

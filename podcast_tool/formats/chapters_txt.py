@@ -12,6 +12,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_text, export_chapters, parse_hms
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode
 from podcast_tool.outline.timecodes import format_hms_ms
 
@@ -45,7 +46,7 @@ class ChaptersTxtFormat:
             match = LINE_RE.fullmatch(line.lstrip())
             start = parse_hms(match.group(1)) if match else None
             if match is None or start is None:
-                raise ChapterFormatError("expected a chapter line like 00:07:00.000 Title",
+                raise ChapterFormatError(_("expected a chapter line like 00:07:00.000 Title"),
                                          path=source, line=number, column=1)
             chapters.append(Chapter(start_ms=start, title=match.group(2) or "", line=number))
         chapters.sort(key=lambda c: c.start_ms)

@@ -11,14 +11,15 @@ import re
 import unicodedata
 from pathlib import Path
 
+from podcast_tool.characters import is_web_url, unsupported_characters
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
+from podcast_tool.i18n import N_, _, ngettext
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
+from podcast_tool.outline.timecodes import fraction_ms
 
 #: ``HH:MM:SS.mmm`` or ``H:MM:SS`` (hours any width, fraction any length, ``.`` or ``,``).
 HMS_RE = re.compile(r"(\d+):([0-5]\d):([0-5]\d)(?:[.,](\d+))?")
-#: What URLs our formats treat as references rather than local files.
-WEB_URL_RE = re.compile(r"^https?://", re.IGNORECASE)
 
 
 def export_chapters(episode: Episode, options: ExportOptions) -> list[Chapter]:
@@ -41,26 +42,22 @@ def required_ends(chapters: list[Chapter], episode: Episode, options: ExportOpti
     ends = export_ends(chapters, episode, options)
     if chapters and ends[-1] is None:
         raise ChapterFormatError(
-            f"{format_label} needs an end for every chapter, and the last one "
-            f"(\"{chapters[-1].title}\") has none",
+            _('{format_label} needs an end for every chapter, and the last one ("{title}") has '
+              "none").format(
+                format_label=format_label, title=chapters[-1].title),
             path=episode.source, line=chapters[-1].line,
-            hint="give the recording with --audio, or write the last chapter's end in the outline")
+            hint=_("give the recording with --audio, or write the last chapter's end in the outline"))
     return [end for end in ends if end is not None]
 
 
-def is_web_url(reference: str) -> bool:
-    return bool(WEB_URL_RE.match(reference))
-
-
-def unsupported_characters(text: str, allowed: str = "") -> list[str]:
-    """Control characters (C0, DEL, C1) and lone surrogates of ``text`` not in ``allowed``, in order."""
-    found = []
-    for character in text:
-        if character in allowed:
-            continue
-        if unicodedata.category(character) in ("Cc", "Cs"):
-            found.append(character)
-    return found
+#: What ``check_text`` may be checking (its callers pass these English words).
+TEXT_KINDS = {"the label": N_("the label"), "the title": N_("the title"),
+              "the episode title": N_("the episode title"), "the file name": N_("the file name")}
+#: The units ``check_start_order`` rounds to.
+TIME_UNITS = {"second": N_("second"), "millisecond": N_("millisecond"),
+              "CD frame (1/75 s)": N_("CD frame (1/75 s)")}
+CHARACTER_NAMES = {"\n": N_("line break"), "\r": N_("carriage return"), "\t": N_("tab"),
+                   '"': N_("double quote")}
 
 
 def check_text(text: str, what: str, format_label: str, chapter: Chapter | None,
@@ -70,16 +67,17 @@ def check_text(text: str, what: str, format_label: str, chapter: Chapter | None,
     if bad:
         names = ", ".join(dict.fromkeys(character_name(c) for c in bad))
         raise ChapterFormatError(
-            f"{format_label} cannot hold the {names} in {what} {text!r}",
+            _("{format_label} cannot hold the {characters} in {what} {text!r}").format(
+                format_label=format_label, characters=names, what=_(TEXT_KINDS.get(what, what)),
+                text=text),
             path=source, line=chapter.line if chapter else None,
-            hint="remove it from the outline, or export to a format that keeps it (JSON, Podlove)")
+            hint=_("remove it from the outline, or export to a format that keeps it (JSON, Podlove)"))
 
 
 def character_name(character: str) -> str:
-    names = {"\n": "line break", "\r": "carriage return", "\t": "tab", '"': "double quote"}
-    if character in names:
-        return names[character]
-    return unicodedata.name(character, f"character U+{ord(character):04X}")
+    if character in CHARACTER_NAMES:
+        return _(CHARACTER_NAMES[character])
+    return unicodedata.name(character, _("character U+{code:04X}").format(code=ord(character)))
 
 
 def check_start_order(chapters: list[Chapter], starts: list[int], format_label: str,
@@ -89,18 +87,13 @@ def check_start_order(chapters: list[Chapter], starts: list[int], format_label: 
         if starts[index] <= starts[index - 1]:
             first, second = chapters[index - 1], chapters[index]
             raise ChapterFormatError(
-                f"{format_label} keeps times to the {unit}: \"{first.title}\" and "
-                f"\"{second.title}\" would start at the same time",
+                _('{format_label} keeps times to the {unit}: "{title}" and "{title2}" would start '
+                  "at the same time").format(
+                    format_label=format_label, unit=_(TIME_UNITS.get(unit, unit)), title=first.title,
+                    title2=second.title),
                 path=source, line=second.line,
-                hint="move the chapters further apart, or export to a format that keeps milliseconds")
-
-
-def fraction_ms(digits: str | None) -> int:
-    """Milliseconds from the digits after a decimal point (rounded half up past the third)."""
-    if not digits:
-        return 0
-    scale = 10 ** len(digits)
-    return (int(digits) * 1000 * 2 + scale) // (2 * scale)
+                hint=_("move the chapters further apart, or export to a format that keeps "
+                       "milliseconds"))
 
 
 def parse_hms(text: str) -> int | None:
@@ -126,10 +119,11 @@ def local_image_warnings(chapters: list[Chapter], format_label: str,
     file = str(source) if source else None
     return [
         Diagnostic(Severity.WARNING, "image-not-url",
-                   f"{format_label}: the image of \"{chapter.title}\" is a local file "
-                   f"({chapter.image}); podcast apps need a web address",
+                   _('{format_label}: the image of "{title}" is a local file ({image}); podcast '
+                     "apps need a web address").format(
+                       format_label=format_label, title=chapter.title, image=chapter.image),
                    file=file, line=chapter.line,
-                   hint="upload the image and give its https:// address in the outline")
+                   hint=_("upload the image and give its https:// address in the outline"))
         for chapter in chapters
         if chapter.image and not is_web_url(chapter.image)
     ]
@@ -148,6 +142,9 @@ def hidden_chapters_note(chapters: list[Chapter], holder: str, file: str | None)
     if not hidden:
         return []
     return [Diagnostic(Severity.WARNING, "hidden-shown",
-                       f"{len(hidden)} hidden chapter(s) (toc: false) written as normal chapters: "
-                       f"{holder} has no hidden chapters", file=file,
-                       hint="JSON chapters keep them hidden (export --format json)")]
+                       ngettext("{count} hidden chapter (toc: false) written as a normal "
+                                "chapter: {holder} has no hidden chapters",
+                                "{count} hidden chapters (toc: false) written as normal "
+                                "chapters: {holder} has no hidden chapters", len(hidden)).format(
+                           count=len(hidden), holder=holder), file=file,
+                       hint=_("JSON chapters keep them hidden (export --format json)"))]

@@ -19,6 +19,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_start_order, check_text, export_chapters
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 FRAMES_PER_SECOND = 75
@@ -34,11 +35,6 @@ def ms_to_frames(ms: int) -> int:
 
 def frames_to_ms(frames: int) -> int:
     return (frames * 1000 + FRAMES_PER_SECOND // 2) // FRAMES_PER_SECOND
-
-
-def frame_rounded(ms: int) -> int:
-    """The time a CUE sheet gives back for ``ms``."""
-    return frames_to_ms(ms_to_frames(ms))
 
 
 def format_index(ms: int) -> str:
@@ -79,8 +75,10 @@ class CueFormat:
         diagnostics: list[Diagnostic] = []
         if len(chapters) > MAX_TRACKS:
             raise ChapterFormatError(
-                f"a CUE sheet holds at most {MAX_TRACKS} tracks, and there are {len(chapters)} chapters",
-                path=source, hint="export to another format (JSON, Podlove, WebVTT…)")
+                _("a CUE sheet holds at most {max_tracks} tracks, and there are {chapters_count} "
+                  "chapters").format(
+                    max_tracks=MAX_TRACKS, chapters_count=len(chapters)),
+                path=source, hint=_("export to another format (JSON, Podlove, WebVTT…)"))
         check_start_order(chapters, [ms_to_frames(c.start_ms) for c in chapters], self.label, source,
                           "CD frame (1/75 s)")
         audio_name = options.audio_name
@@ -88,7 +86,8 @@ class CueFormat:
             audio_name = (source.with_suffix(".mp3").name if source else "audio.mp3")
             diagnostics.append(Diagnostic(
                 Severity.WARNING, "cue-file-guessed",
-                f"the CUE sheet names the recording \"{audio_name}\"; give --audio to name the real one",
+                _('the CUE sheet names the recording "{audio_name}"; give --audio to name the real '
+                  "one").format(audio_name=audio_name),
                 file=file))
         check_text(audio_name, "the file name", self.label, None, source, forbidden='"')
         file_type = FILE_TYPES.get(Path(audio_name).suffix.lower(), "WAVE")
@@ -103,8 +102,8 @@ class CueFormat:
         if chapters and ms_to_frames(chapters[0].start_ms) > 0:
             diagnostics.append(Diagnostic(
                 Severity.WARNING, "cue-first-not-zero",
-                "the first track starts after 00:00:00; CUE players skip the audio before it",
-                file=file, line=chapters[0].line, hint="--add-zero-chapter adds a track at 00:00:00"))
+                _("the first track starts after 00:00:00; CUE players skip the audio before it"),
+                file=file, line=chapters[0].line, hint=_("--add-zero-chapter adds a track at 00:00:00")))
         return "\n".join(lines) + "\n", diagnostics
 
     def _text(self, text: str, chapter: Chapter | None, episode: Episode,
@@ -116,7 +115,8 @@ class CueFormat:
         replaced = typographic_quotes(text)
         diagnostics.append(Diagnostic(
             Severity.WARNING, "cue-quotes",
-            f"CUE strings cannot hold straight double quotes: written {replaced!r}",
+            _("CUE strings cannot hold straight double quotes: written {replaced!r}").format(
+                replaced=replaced),
             file=str(episode.source) if episode.source else None,
             line=chapter.line if chapter else None))
         return replaced
@@ -130,11 +130,11 @@ class CueFormat:
                 continue
             match = COMMAND_RE.fullmatch(line)
             if match is None:
-                raise ChapterFormatError("not a CUE command", path=source, line=number)
+                raise ChapterFormatError(_("not a CUE command"), path=source, line=number)
             command, argument = match.group(1).upper(), match.group(2) or ""
             if command == "TRACK":
                 if not re.fullmatch(r"\d+\s+\S+", argument):
-                    raise ChapterFormatError("TRACK needs a number and a type, like TRACK 01 AUDIO",
+                    raise ChapterFormatError(_("TRACK needs a number and a type, like TRACK 01 AUDIO"),
                                              path=source, line=number)
                 track = Chapter(start_ms=-1, title="", line=number)
                 chapters.append(track)
@@ -146,11 +146,11 @@ class CueFormat:
                     track.title = value
             elif command == "INDEX":
                 if track is None:
-                    raise ChapterFormatError("INDEX before any TRACK", path=source, line=number)
+                    raise ChapterFormatError(_("INDEX before any TRACK"), path=source, line=number)
                 self._index(track, argument, source, number)
         for chapter in chapters:
             if chapter.start_ms < 0:
-                raise ChapterFormatError("this TRACK has no INDEX 01", path=source, line=chapter.line)
+                raise ChapterFormatError(_("this TRACK has no INDEX 01"), path=source, line=chapter.line)
         chapters.sort(key=lambda c: c.start_ms)
         return Episode(chapters=chapters, title=title or None, source=source), []
 
@@ -158,11 +158,12 @@ class CueFormat:
         parts = argument.split()
         time = INDEX_RE.fullmatch(parts[1]) if len(parts) == 2 and parts[0].isdigit() else None
         if time is None:
-            raise ChapterFormatError("INDEX needs a number and mm:ss:ff, like INDEX 01 07:00:00",
+            raise ChapterFormatError(_("INDEX needs a number and mm:ss:ff, like INDEX 01 07:00:00"),
                                      path=source, line=number)
         minutes, seconds, frames = (int(g) for g in time.groups())
         if frames >= FRAMES_PER_SECOND:
-            raise ChapterFormatError(f"INDEX frame {frames} is past 74 (75 frames per second)",
+            raise ChapterFormatError(_("INDEX frame {frames} is past 74 (75 frames per second)").format(
+                                         frames=frames),
                                      path=source, line=number)
         if int(parts[0]) == 1:  # INDEX 00 is the pre-gap; the track starts at 01
             track.start_ms = frames_to_ms((minutes * 60 + seconds) * FRAMES_PER_SECOND + frames)
@@ -173,7 +174,7 @@ def _string(argument: str, source: Path | None, number: int) -> str:
     if argument.startswith('"'):
         end = argument.rfind('"')
         if end == 0:
-            raise ChapterFormatError("unclosed quote", path=source, line=number)
+            raise ChapterFormatError(_("unclosed quote"), path=source, line=number)
         return argument[1:end]
     return argument
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_text, drop_implied_ends, export_chapters, required_ends
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 HEADER = ";FFMETADATA1"
@@ -99,7 +100,8 @@ class FfmetadataFormat:
     def load(self, text: str, source: Path | None = None) -> tuple[Episode, list[Diagnostic]]:
         text = text.removeprefix("\ufeff")
         if not text.startswith(HEADER):
-            raise ChapterFormatError(f"not FFmetadata: the first line must be {HEADER}",
+            raise ChapterFormatError(_("not FFmetadata: the first line must be {header}").format(
+                                         header=HEADER),
                                      path=source, line=1)
         file = str(source) if source else None
         diagnostics: list[Diagnostic] = []
@@ -118,7 +120,7 @@ class FfmetadataFormat:
                     fields.append({})
                 continue
             if line.equals is None:
-                raise ChapterFormatError("expected key=value", path=source, line=line.number)
+                raise ChapterFormatError(_("expected key=value"), path=source, line=line.number)
             key, value = raw[:line.equals], raw[line.equals + 1:]
             if section is None and key.lower() == "title":
                 title = value
@@ -132,7 +134,8 @@ class FfmetadataFormat:
         if any("TIMEBASE" not in values for values in fields):
             diagnostics.append(Diagnostic(
                 Severity.INFO, "ffmetadata-timebase",
-                "a [CHAPTER] has no TIMEBASE: its START and END were read in nanoseconds, as ffmpeg does",
+                _("a [CHAPTER] has no TIMEBASE: its START and END were read in nanoseconds, as "
+                  "ffmpeg does"),
                 file=file))
         return Episode(chapters=chapters, title=title or None, source=source), diagnostics
 
@@ -141,11 +144,12 @@ class FfmetadataFormat:
         if "TIMEBASE" in values:
             match = re.fullmatch(r"\s*(\d+)\s*/\s*(\d+)\s*", values["TIMEBASE"])
             if match is None or int(match.group(1)) == 0 or int(match.group(2)) == 0:
-                raise ChapterFormatError(f"TIMEBASE={values['TIMEBASE']} is not like 1/1000",
+                raise ChapterFormatError(_("TIMEBASE={values} is not like 1/1000").format(
+                                             values=values['TIMEBASE']),
                                          path=source, line=chapter.line)
             timebase = Fraction(int(match.group(1)), int(match.group(2)))
         if "START" not in values:
-            raise ChapterFormatError("this [CHAPTER] has no START", path=source, line=chapter.line)
+            raise ChapterFormatError(_("this [CHAPTER] has no START"), path=source, line=chapter.line)
         chapter.start_ms = self._time(values["START"], "START", timebase, chapter, source)
         if "END" in values:
             chapter.end_ms = self._time(values["END"], "END", timebase, chapter, source)
@@ -154,7 +158,8 @@ class FfmetadataFormat:
     def _time(self, value: str, key: str, timebase: Fraction, chapter: Chapter,
               source: Path | None) -> int:
         if not re.fullmatch(r"\s*\d+\s*", value):
-            raise ChapterFormatError(f"{key}={value} is not a whole number of time units",
+            raise ChapterFormatError(_("{key}={value} is not a whole number of time units").format(
+                                         key=key, value=value),
                                      path=source, line=chapter.line)
         return round(int(value) * timebase * 1000)
 

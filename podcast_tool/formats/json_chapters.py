@@ -14,6 +14,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import export_chapters, local_image_warnings
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 VERSION = "1.2.0"
@@ -26,9 +27,11 @@ def seconds(ms: int) -> int | float:
 
 def to_ms(value: object, where: str, source: Path | None) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise ChapterFormatError(f"{where} must be a number of seconds, not {value!r}", path=source)
+        raise ChapterFormatError(_("{where} must be a number of seconds, not {value!r}").format(
+                                     where=where, value=value), path=source)
     if value < 0:
-        raise ChapterFormatError(f"{where} must not be negative ({value})", path=source)
+        raise ChapterFormatError(_("{where} must not be negative ({value})").format(
+                                     where=where, value=value), path=source)
     return round(value * 1000)
 
 
@@ -39,7 +42,8 @@ def optional_text(entry: dict[str, object], key: str, where: str, source: Path |
     if value is None or isinstance(value, str):
         return value or None
     diagnostics.append(Diagnostic(Severity.WARNING, "json-field-type",
-                                  f"{where}.{key} is not a string ({value!r}); ignored",
+                                  _("{where}.{key} is not a string ({value!r}); ignored").format(
+                                      where=where, key=key, value=value),
                                   file=str(source) if source else None))
     return None
 
@@ -83,21 +87,21 @@ class JsonChaptersFormat:
         try:
             document = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ChapterFormatError(f"invalid JSON: {error.msg}", path=source,
+            raise ChapterFormatError(_("invalid JSON: {msg}").format(msg=error.msg), path=source,
                                      line=error.lineno, column=error.colno) from None
         except RecursionError:
-            raise ChapterFormatError("invalid JSON: nested too deeply", path=source) from None
+            raise ChapterFormatError(_("invalid JSON: nested too deeply"), path=source) from None
         if not isinstance(document, dict) or not isinstance(document.get("chapters"), list):
-            raise ChapterFormatError("not JSON chapters: no \"chapters\" array at the top level",
+            raise ChapterFormatError(_('not JSON chapters: no "chapters" array at the top level'),
                                      path=source)
         diagnostics: list[Diagnostic] = []
         chapters = []
         for index, entry in enumerate(document["chapters"]):
             where = f"chapters[{index}]"
             if not isinstance(entry, dict):
-                raise ChapterFormatError(f"{where} must be an object", path=source)
+                raise ChapterFormatError(_("{where} must be an object").format(where=where), path=source)
             if "startTime" not in entry:
-                raise ChapterFormatError(f"{where} has no startTime", path=source)
+                raise ChapterFormatError(_("{where} has no startTime").format(where=where), path=source)
             title = entry.get("title", "")
             chapters.append(
                 Chapter(

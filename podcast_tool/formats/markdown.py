@@ -27,6 +27,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import export_chapters
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_time
 
@@ -100,9 +101,10 @@ class MarkdownFormat:
         for what, target in (("link", chapter.url), ("image", chapter.image)):
             if target and not TARGET_RE.fullmatch(target):
                 raise ChapterFormatError(
-                    f"Markdown links cannot hold spaces or parentheses: the {what} of "
-                    f"\"{chapter.title}\" is {target!r}", path=source, line=chapter.line,
-                    hint="percent-encode them (%20, %28, %29) or rename the file")
+                    _('Markdown links cannot hold spaces or parentheses: the {what} of "{title}" '
+                      "is {target!r}").format(
+                        what=what, title=chapter.title, target=target), path=source, line=chapter.line,
+                    hint=_("percent-encode them (%20, %28, %29) or rename the file"))
         title = escape_markdown(one_line(chapter.title))
         if chapter.url:
             title = f"[{title}]({chapter.url})"
@@ -122,7 +124,9 @@ class MarkdownFormat:
         code = f"{self.name}-simplified"
         if len(read) != len(written):
             return [Diagnostic(Severity.WARNING, code,
-                               f"the {self.name} reads back as {len(read)} chapters, not {len(written)}",
+                               _("the {name} reads back as {read_count} chapters, not "
+                                 "{written_count}").format(
+                                   name=self.name, read_count=len(read), written_count=len(written)),
                                file=file)]
         diagnostics = []
         for before, after in zip(written, read, strict=True):
@@ -131,11 +135,12 @@ class MarkdownFormat:
             if changed:
                 diagnostics.append(Diagnostic(
                     Severity.WARNING, code,
-                    f"\"{one_line(before.title)[:60]}\": its {', '.join(changed)} will read back "
-                    "simplified (Markdown keeps no line break, tab or repeated space in a title)",
-                    file=file, line=before.line, hint="check the text reads as you want"))
+                    _('"{title}": its {fields} will read back simplified (Markdown keeps no line '
+                      "break, tab or repeated space in a title)").format(
+                        title=one_line(before.title)[:60], fields=", ".join(changed)),
+                    file=file, line=before.line, hint=_("check the text reads as you want")))
         return diagnostics
 
 
-FORMAT = MarkdownFormat(name="markdown", label="Markdown show notes", extensions=(".md", ".markdown"),
+FORMAT = MarkdownFormat(name="markdown", label=N_("Markdown show notes"), extensions=(".md", ".markdown"),
                         bullet="- ", range_joiners=RANGE_JOINERS, notes_spacing=(1, 1))

@@ -12,6 +12,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_text, export_chapters, parse_hms
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode
 from podcast_tool.outline.timecodes import format_hms_ms
 
@@ -46,7 +47,7 @@ class Mp4ChapsFormat:
                 continue
             match = LINE_RE.match(line.lstrip())
             if match is None:
-                raise ChapterFormatError("expected CHAPTERnn=HH:MM:SS.mmm or CHAPTERnnNAME=title",
+                raise ChapterFormatError(_("expected CHAPTERnn=HH:MM:SS.mmm or CHAPTERnnNAME=title"),
                                          path=source, line=line_number, column=1)
             number = int(match.group(1))
             if match.group(2):
@@ -54,16 +55,18 @@ class Mp4ChapsFormat:
                 continue
             start = parse_hms(match.group(3).strip())
             if start is None:
-                raise ChapterFormatError(f"{match.group(3)!r} is not a time like 00:07:00.000",
+                raise ChapterFormatError(_("{group!r} is not a time like 00:07:00.000").format(
+                                             group=match.group(3)),
                                          path=source, line=line_number,
                                          column=line.index("=") + 2)
             if number in by_number:
-                raise ChapterFormatError(f"CHAPTER{match.group(1)} is given twice",
+                raise ChapterFormatError(_("CHAPTER{group} is given twice").format(group=match.group(1)),
                                          path=source, line=line_number)
             by_number[number] = Chapter(start_ms=start, title="", line=line_number)
         for number, name in names.items():
             if number not in by_number:
-                raise ChapterFormatError(f"CHAPTER{number:02d}NAME without CHAPTER{number:02d}=",
+                raise ChapterFormatError(_("CHAPTER{number:02d}NAME without CHAPTER{number:02d}=").format(
+                                             number=number),
                                          path=source)
             by_number[number].title = name
         chapters = sorted(by_number.values(), key=lambda c: c.start_ms)

@@ -8,7 +8,8 @@ writer is the Markdown show notes' (formats/markdown.py) without list bullets.
 from __future__ import annotations
 
 from podcast_tool.formats.markdown import MarkdownFormat
+from podcast_tool.i18n import N_
 
-FORMAT = MarkdownFormat(name="outline", label="Outline (text/Markdown with times)",
+FORMAT = MarkdownFormat(name="outline", label=N_("Outline (text/Markdown with times)"),
                         extensions=(".md", ".txt", ".markdown"), bullet="",
                         range_joiners={"fr": " à ", "clock": " - "}, notes_spacing=(1, 0))

@@ -15,6 +15,7 @@ from xml.parsers import expat
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import character_name, export_chapters, fraction_ms, local_image_warnings
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode
 from podcast_tool.outline.timecodes import format_hms_ms
 
@@ -67,9 +68,10 @@ class PodloveFormat:
                 illegal = XML_ILLEGAL_RE.search(value)
                 if illegal:
                     raise ChapterFormatError(
-                        f"XML cannot hold the {character_name(illegal.group())} in {key} {value!r}",
+                        _("XML cannot hold the {character} in {key} {value!r}").format(
+                            character=character_name(illegal.group()), key=key, value=value),
                         path=episode.source, line=chapter.line,
-                        hint="remove it from the outline, or export to JSON chapters")
+                        hint=_("remove it from the outline, or export to JSON chapters"))
             rendered = " ".join(f"{key}={attribute(value)}" for key, value in fields)
             lines.append(f"  <psc:chapter {rendered}/>")
         lines.append("</psc:chapters>")
@@ -79,7 +81,7 @@ class PodloveFormat:
         reader = _PscReader(source)
         reader.parse(text)
         if reader.lists == 0:
-            raise ChapterFormatError("no <psc:chapters> element (Podlove Simple Chapters) found",
+            raise ChapterFormatError(_("no <psc:chapters> element (Podlove Simple Chapters) found"),
                                      path=source)
         reader.chapters.sort(key=lambda c: c.start_ms)  # "clients re-sort by time"
         return Episode(chapters=reader.chapters, source=source), []
@@ -106,7 +108,7 @@ class _PscReader:
             self.parser.Parse(text.encode("utf-8"), True)
         except expat.ExpatError as error:
             message = expat.errors.messages[error.code] if error.code else str(error)
-            raise ChapterFormatError(f"malformed XML: {message}", path=self.source,
+            raise ChapterFormatError(_("malformed XML: {message}").format(message=message), path=self.source,
                                      line=error.lineno, column=error.offset + 1) from None
 
     def _error(self, message: str) -> ChapterFormatError:

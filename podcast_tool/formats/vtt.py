@@ -23,6 +23,7 @@ from podcast_tool.formats.common import (
     fraction_ms,
     required_ends,
 )
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_hms_ms
 
@@ -57,12 +58,14 @@ class WebVttFormat:
             lines = chapter.title.split("\n")
             if len(lines) > 1 and any(not line.strip() for line in lines):
                 raise ChapterFormatError(
-                    f"{self.label} cannot hold a blank line inside the title {chapter.title!r}",
+                    _("{label} cannot hold a blank line inside the title {title!r}").format(
+                        label=self.label, title=chapter.title),
                     path=episode.source, line=chapter.line)
             if "-->" in chapter.title:
                 raise ChapterFormatError(
-                    f"{self.label} cannot hold \"-->\" in the title {chapter.title!r}",
-                    path=episode.source, line=chapter.line, hint="write it as \"->\" or \"→\"")
+                    _('{label} cannot hold "-->" in the title {title!r}').format(
+                        label=self.label, title=chapter.title),
+                    path=episode.source, line=chapter.line, hint=_('write it as "->" or "→"'))
             timing = f"{format_hms_ms(chapter.start_ms)} --> {format_hms_ms(end)}"
             blocks.append(f"{timing}\n{escape(chapter.title)}")
         return "\n\n".join(blocks) + "\n", []
@@ -70,7 +73,7 @@ class WebVttFormat:
     def load(self, text: str, source: Path | None = None) -> tuple[Episode, list[Diagnostic]]:
         lines = text.removeprefix("\ufeff").split("\n")
         if not self.sniff(lines[0] + "\n"):
-            raise ChapterFormatError("not WebVTT: the first line must be WEBVTT", path=source, line=1)
+            raise ChapterFormatError(_("not WebVTT: the first line must be WEBVTT"), path=source, line=1)
         diagnostics: list[Diagnostic] = []
         chapters: list[Chapter] = []
         for first_line, block in _blocks(lines):
@@ -79,14 +82,14 @@ class WebVttFormat:
             timing_index = next((i for i, line in enumerate(block[:2]) if "-->" in line), None)
             if timing_index is None:
                 diagnostics.append(Diagnostic(
-                    Severity.WARNING, "vtt-not-a-cue", "a block without a cue timing line; skipped",
+                    Severity.WARNING, "vtt-not-a-cue", _("a block without a cue timing line; skipped"),
                     file=str(source) if source else None, line=first_line))
                 continue
             line_number = first_line + timing_index
             match = TIMING_RE.fullmatch(block[timing_index])
             if match is None:
                 raise ChapterFormatError(
-                    "malformed cue timing (expected like 00:00:20.000 --> 00:07:00.000)",
+                    _("malformed cue timing (expected like 00:00:20.000 --> 00:07:00.000)"),
                     path=source, line=line_number)
             start = timestamp_ms(*match.groups()[:4])
             end = timestamp_ms(*match.groups()[4:])

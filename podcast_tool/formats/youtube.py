@@ -17,6 +17,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_start_order, check_text, export_chapters, export_ends
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 MIN_CHAPTERS = 3
@@ -53,8 +54,9 @@ class YouTubeFormat:
             check_text(title, "the title", self.label, chapter, episode.source)
             if re.match(rf"{SEPARATOR}(?:\s|$)", title):
                 raise ChapterFormatError(
-                    f"the title {title!r} would be read as a separator after the timestamp",
-                    path=episode.source, line=chapter.line, hint="reword the start of the title")
+                    _("the title {title!r} would be read as a separator after the timestamp").format(
+                        title=title),
+                    path=episode.source, line=chapter.line, hint=_("reword the start of the title"))
             lines.append(f"{format_seconds(seconds)} {title}".rstrip())
         return "".join(line + "\n" for line in lines), self._rules(chapters, starts, episode, options)
 
@@ -65,14 +67,16 @@ class YouTubeFormat:
         if starts and starts[0] != 0:
             found.append(Diagnostic(
                 Severity.WARNING, "youtube-first-not-zero",
-                f"YouTube shows chapters only if the first starts at 00:00 (it starts at "
-                f"{format_seconds(starts[0])})", file=file, line=chapters[0].line,
-                hint="--add-zero-chapter adds one at 00:00"))
+                _("YouTube shows chapters only if the first starts at 00:00 (it starts at "
+                  "{start})").format(start=format_seconds(starts[0])), file=file,
+                line=chapters[0].line,
+                hint=_("--add-zero-chapter adds one at 00:00")))
         if len(chapters) < MIN_CHAPTERS:
             found.append(Diagnostic(
                 Severity.WARNING, "youtube-too-few",
-                f"YouTube shows chapters only when there are at least {MIN_CHAPTERS} "
-                f"(there are {len(chapters)})", file=file))
+                _("YouTube shows chapters only when there are at least {min_chapters} (there are "
+                  "{chapters_count})").format(
+                    min_chapters=MIN_CHAPTERS, chapters_count=len(chapters)), file=file))
         ends = export_ends(chapters, episode, options)
         # YouTube chapters run from one timestamp to the next: gaps count in the chapter before.
         lengths = [following - seconds for seconds, following in zip(starts, starts[1:], strict=False)]
@@ -82,8 +86,10 @@ class YouTubeFormat:
             if length < MIN_SECONDS:
                 found.append(Diagnostic(
                     Severity.WARNING, "youtube-too-short",
-                    f"\"{chapter.title}\" lasts {length} s; YouTube needs at least {MIN_SECONDS} s "
-                    "per chapter", file=file, line=chapter.line))
+                    _('"{title}" lasts {length} s; YouTube needs at least {min_seconds} s per '
+                      "chapter").format(
+                        title=chapter.title, length=length, min_seconds=MIN_SECONDS),
+                    file=file, line=chapter.line))
         return found
 
     def load(self, text: str, source: Path | None = None) -> tuple[Episode, list[Diagnostic]]:
@@ -98,7 +104,7 @@ class YouTubeFormat:
             start = ((int(hours or 0) * 60 + int(minutes)) * 60 + int(seconds)) * 1000
             chapters.append(Chapter(start_ms=start, title=title.strip(), line=number))
         if not chapters:
-            raise ChapterFormatError("no line starting with a timestamp like 00:00 or 1:02:03",
+            raise ChapterFormatError(_("no line starting with a timestamp like 00:00 or 1:02:03"),
                                      path=source)
         chapters.sort(key=lambda c: c.start_ms)
         return Episode(chapters=chapters, source=source), []

@@ -1,6 +1,6 @@
 """The outline parser: chapters from the timestamped text people already write.
 
-Rules (issue 2 §2):
+Rules:
 
 - A line whose first words are a time or a time range starts a chapter. Before the time may stand
   list markers (``-`` ``*`` ``+`` ``1.``), quote marks ``>``, heading ``#``s, emphasis, ``[`` or
@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from podcast_tool.errors import OutlineError
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.text import (
     CONTROL_CHARACTERS,
@@ -186,8 +187,9 @@ def scan(text: str, file: str | None = None) -> Scan:
             times = read_line_times(line)
         except TimeValueError as error:
             diagnostics.append(Diagnostic(
-                Severity.WARNING, "invalid-time", f"{error}; the line was read as text", file, number,
-                "fix the time (minutes and seconds go from 00 to 59) to make this line a chapter"))
+                Severity.WARNING, "invalid-time",
+                _("{error}; the line was read as text").format(error=error), file, number,
+                _("fix the time (minutes and seconds go from 00 to 59) to make this line a chapter")))
             times = None
         if times is None:
             (chapters[-1].notes if chapters else preamble).append(line)
@@ -218,12 +220,14 @@ def _resolve(token: TimeToken, not_before: int, role: str, file: str | None, num
     hours_minutes = token.as_hours_minutes()
     if hours_minutes < 3_600_000 or hours_minutes > not_before + MAX_HOURS_READING_JUMP_MS:
         return token.ms
-    what = "the previous chapter's start" if role == "start" else "the chapter's start"
+    message = (_("read {text} as {hours} (hours and minutes): as minutes and seconds it would come "
+                 "before the previous chapter's start") if role == "start"
+               else _("read {text} as {hours} (hours and minutes): as minutes and seconds it would "
+                      "come before the chapter's start"))
+    hours = render_like(token, hours_minutes)
     diagnostics.append(Diagnostic(
-        Severity.INFO, "ambiguous-time",
-        f"read {token.text} as {render_like(token, hours_minutes)} (hours and minutes): as minutes "
-        f"and seconds it would come before {what}", file, number,
-        f"write {render_like(token, hours_minutes)} to say so explicitly"))
+        Severity.INFO, "ambiguous-time", message.format(text=token.text, hours=hours), file, number,
+        _("write {hours} to say so explicitly").format(hours=hours)))
     return hours_minutes
 
 
@@ -231,8 +235,9 @@ def _chapter(times: LineTimes, start_ms: int, end_ms: int | None, number: int, f
              diagnostics: list[Diagnostic]) -> Chapter:
     if CONTROL_CHARACTERS.search(times.rest):
         diagnostics.append(Diagnostic(
-            Severity.INFO, "control-characters", "removed invisible control characters from the title",
-            file, number, "they usually come from copying text out of another program"))
+            Severity.INFO, "control-characters",
+            _("removed invisible control characters from the title"),
+            file, number, _("they usually come from copying text out of another program")))
     rest = remove_controls(times.rest)
     hidden = HIDDEN_MARK.search(rest)
     if hidden:
@@ -323,8 +328,9 @@ def retime_outline(text: str, new_times: list[tuple[int, int | None]]) -> str:
     """
     chapter_lines = scan(text).chapters
     if len(new_times) != len(chapter_lines):
-        raise OutlineError(f"the outline has {len(chapter_lines)} chapters but {len(new_times)} "
-                           "new times were given", hint="the outline may have changed meanwhile")
+        raise OutlineError(_("the outline has {chapters} chapters but {times} new times were "
+                             "given").format(chapters=len(chapter_lines), times=len(new_times)),
+                           hint=_("the outline may have changed meanwhile"))
     replacements: list[tuple[int, int, str]] = []
     for chapter_line, (start_ms, end_ms) in zip(chapter_lines, new_times, strict=True):
         times, offset = chapter_line.times, chapter_line.offset

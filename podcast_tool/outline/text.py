@@ -10,15 +10,16 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-#: C0 and C1 control characters and DEL, except tab and newline (handled by the callers).
-CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+from podcast_tool.characters import CONTROL_CHARACTERS, is_web_url, remove_controls
+
+__all__ = ["CONTROL_CHARACTERS", "is_web_url", "remove_controls"]
+
 _WHITESPACE = re.compile(r"\s+")
 
 _LINK_TEXT = r"(?:[^\[\]\n\\]|\\.){0,500}"
 _LINK_TARGET = r"(?P<target>[^()\s]{0,2000})(?:[ \t]{1,20}\"[^\"\n]{0,500}\")?"
 IMAGE = re.compile(rf"(?<!\\)!\[(?P<text>{_LINK_TEXT})\]\({_LINK_TARGET}\)")
 LINK = re.compile(rf"(?<![\\!])\[(?P<text>{_LINK_TEXT})\]\({_LINK_TARGET}\)")
-WEB_URL = re.compile(r"https?://[^\s/?#]", re.IGNORECASE)
 
 #: What ``escape_markdown`` escapes: marks ``plain_text`` would drop or links would take.
 _NEEDS_ESCAPE = re.compile(r"[\\`*\[\]]|~(?=~)|(?<=~)~|(?<![^\W_])_|_(?![^\W_])")
@@ -28,15 +29,6 @@ _INLINE_MARKUP = re.compile(
     # Underscores open or close emphasis at the edge of a word, never inside one (snake_case).
     r"|(?<![^\W_])(?<!_)_++|(?<!_)_++(?![^\W_])"
 )
-
-
-def remove_controls(text: str) -> str:
-    return CONTROL_CHARACTERS.sub("", text)
-
-
-def is_web_url(target: str) -> bool:
-    """Only http(s) targets are chapter links; ``#`` placeholders and relative paths are not."""
-    return WEB_URL.match(target) is not None
 
 
 def is_image_target(target: str) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-NOTATIONS = ("clock", "fr")
+from podcast_tool.i18n import N_, _
 
 
 def split_ms(ms: int) -> tuple[int, int, int, int]:
@@ -100,7 +100,6 @@ UNITS_PATTERN = re.compile(
     rf"|(?P<m>\d{{1,4}}){_minute_unit('munit_m')}(?:{_SP}(?P<ms>{_SECONDS})(?:{_second_unit('sunit_m')})?)?"
     rf"|(?P<s>\d{{1,5}}(?:[.,]\d{{1,9}})?){_second_unit('sunit_s')}){_BOUNDARY}"
 )
-_BARE_SECONDS = re.compile(r"\d{1,9}(?:[.,]\d{1,9})?")
 
 
 class TimeValueError(ValueError):
@@ -131,18 +130,27 @@ class TimeToken:
         return (hours * 60 + minutes) * 60_000
 
 
-def _fraction_ms(digits: str) -> int:
-    return round(int(digits) * 1000 / 10 ** len(digits))
+def fraction_ms(digits: str | None) -> int:
+    """Milliseconds from the digits after a decimal point, rounded half up past the third.
+
+    The one rounding rule for every time podcast-tool reads (outlines, sidecars, comments).
+    """
+    if not digits:
+        return 0
+    scale = 10 ** len(digits)
+    return (int(digits) * 1000 * 2 + scale) // (2 * scale)
 
 
 def _seconds_ms(text: str) -> int:
     whole, _, frac = text.replace(",", ".").partition(".")
-    return int(whole) * 1000 + (_fraction_ms(frac) if frac else 0)
+    return int(whole) * 1000 + (fraction_ms(frac) if frac else 0)
 
 
 def _check(value: int, limit: int, what: str, text: str) -> None:
     if value >= limit:
-        raise TimeValueError(f"{text} is not a valid time ({value} {what})")
+        message = (N_("{text} is not a valid time ({value} minutes)") if what == "minutes"
+                   else N_("{text} is not a valid time ({value} seconds)"))
+        raise TimeValueError(_(message).format(text=text, value=value))
 
 
 def match_time(text: str, pos: int = 0) -> TimeToken | None:
@@ -181,7 +189,7 @@ def _token(notation: str, found: re.Match[str]) -> TimeToken:
             # hours and minutes.
             ambiguous = not groups.get("mark") and not groups["frac"]
         if groups["frac"]:
-            ms += _fraction_ms(groups["frac"])
+            ms += fraction_ms(groups["frac"])
     return TimeToken(start=found.start(), end=found.end(), ms=ms, notation=notation, text=written,
                      ambiguous=ambiguous, groups=tuple(groups.items()))
 
@@ -198,21 +206,6 @@ def _units_ms(groups: dict[str, str | None], written: str) -> int:
         _check(seconds // 1000, 60, "seconds", written)
         return int(groups["m"]) * 60_000 + seconds
     return _seconds_ms(groups["s"] or "0")
-
-
-def parse_time(text: str) -> int:
-    """Milliseconds of one time in any notation: ``0'20``, ``1'03''37``, ``1:03:37.5``, ``1h03``, ``37``.
-
-    A bare number is seconds (as in Normal Play Time). Two fields (``1:30``) are minutes and
-    seconds. Raises ``ValueError`` when ``text`` is anything else.
-    """
-    stripped = text.strip()
-    if _BARE_SECONDS.fullmatch(stripped):
-        return _seconds_ms(stripped)
-    token = match_time(stripped)
-    if token is None or token.end != len(stripped):
-        raise ValueError(f"not a time: {text!r}")
-    return token.ms
 
 
 # --- Writing a new value in the style of a written token ---------------------------------------

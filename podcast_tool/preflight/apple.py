@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from podcast_tool.images import picture_info
 from podcast_tool.preflight.facts import Facts
-from podcast_tool.preflight.picture import picture_info
 from podcast_tool.preflight.readers import (
     ID3_LABEL,
     TRACK_LABEL,

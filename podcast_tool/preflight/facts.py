@@ -79,6 +79,8 @@ class TrackSample:
     end_ms: int
     title: str
     href: str | None = None
+    #: The artwork track's image for this sample, if the file has one.
+    image: bytes | None = None
 
 
 @dataclass
@@ -190,8 +192,8 @@ def parse_chpl_raw(payload: bytes) -> tuple[list[ChplEntry], bool]:
 def read_mp4(path: Path, mp4_file: Mp4File) -> tuple[Mp4Facts, str | None]:
     """MP4 facts (both chapter forms as stored) and the file's title."""
     from podcast_tool.containers.mp4.chapter_track import (
+        read_image_samples,
         read_text_samples_with_links,
-        sample_count,
     )
 
     movie = mp4_file.movie()
@@ -213,8 +215,12 @@ def read_mp4(path: Path, mp4_file: Mp4File) -> tuple[Mp4Facts, str | None]:
                                              text, href))
                     position += duration
             elif chapter_track.handler == b"vide" and artwork is None:
-                artwork = sample_count(chapter_track.sample_table)
+                images = read_image_samples(handle, movie.file_size, chapter_track.sample_table)
+                artwork = len(images)
         title = movie.title()
+        if track is not None and artwork:
+            for sample, (_, data) in zip(track, images, strict=False):
+                sample.image = data
     return Mp4Facts(chpl=chpl, chpl_reserved_zero=reserved_zero, track=track,
                     artwork=artwork), title
 

@@ -24,10 +24,8 @@ def track_chapters(facts: Facts) -> list[Chapter]:
     """Every sample of the QuickTime chapter track, a leading untitled one included."""
     if facts.mp4 is None or not facts.mp4.track:
         return []
-    artwork = facts.mp4.artwork or 0
     return [Chapter(start_ms=s.start_ms, end_ms=s.end_ms, title=s.title, url=s.href,
-                    image="artwork track" if index < artwork else None)
-            for index, s in enumerate(facts.mp4.track)]
+                    image_data=s.image) for s in facts.mp4.track]
 
 
 def chpl_chapters(facts: Facts) -> list[Chapter]:

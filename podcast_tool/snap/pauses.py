@@ -42,6 +42,7 @@ from typing import TYPE_CHECKING
 
 from podcast_tool.errors import AudioFileError, PodcastToolError
 from podcast_tool.ffmpeg import run_ffmpeg
+from podcast_tool.i18n import _
 
 if TYPE_CHECKING:
     import numpy as np
@@ -130,7 +131,8 @@ def decode_window(audio: Path, start_ms: int, length_ms: int) -> AudioSegment:
     try:
         result = run_ffmpeg(window_args(audio, start_ms, length_ms))
     except PodcastToolError as error:
-        raise AudioFileError(f"cannot decode the audio ({error.message})", path=audio) from error
+        raise AudioFileError(_("cannot decode the audio ({message})").format(message=error.message),
+                             path=audio) from error
     data = result.stdout
     data = data[: len(data) - len(data) % 2]
     return _audio_segment_class()(data=data, sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
@@ -197,8 +199,3 @@ def find_pauses(levels: np.ndarray, start_ms: int, min_pause_ms: int) -> PauseSc
                             open_start=run_start == 0, open_end=run_end == len(levels)))
     return PauseScan(start_ms, end_ms, floor, speech, threshold, pauses)
 
-
-def scan_window(audio: Path, start_ms: int, length_ms: int, min_pause_ms: int) -> PauseScan:
-    """Decode one window and find its pauses."""
-    segment = decode_window(audio, start_ms, length_ms)
-    return find_pauses(frame_levels(segment), max(0, start_ms), min_pause_ms)

@@ -48,6 +48,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from podcast_tool.errors import UsageError
+from podcast_tool.i18n import _, decimal, number
 from podcast_tool.model import Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_clock
 from podcast_tool.snap.pauses import FRAME_MS, Pause, PauseScan
@@ -81,9 +82,9 @@ class SnapOptions:
 
     def __post_init__(self) -> None:
         if self.window_ms <= 0:
-            raise UsageError("the search window must be longer than 0 s")
+            raise UsageError(_("the search window must be longer than 0 s"))
         if self.min_pause_ms <= 0:
-            raise UsageError("the minimum pause must be longer than 0 s")
+            raise UsageError(_("the minimum pause must be longer than 0 s"))
 
 
 @dataclass
@@ -370,32 +371,37 @@ def _row(episode: Episode, boundary: Boundary) -> SnapRow:
 def _diagnostics(episode: Episode, row: SnapRow, options: SnapOptions) -> list[Diagnostic]:
     source = str(episode.source) if episode.source else None
     where = f"{format_clock(row.written_ms)} ({row.title})"
-    window = f"±{options.window_ms / 1000:g} s"
+    window = f"±{number(options.window_ms / 1000)} s"
     if row.status == "no-pause":
         return [Diagnostic(
             Severity.WARNING, "snap-no-pause",
-            f"no pause of {options.min_pause_ms / 1000:g} s or more within {window} of {where}; "
-            "kept the written time", file=source, line=row.line,
-            hint="listen around that time, or widen --window / lower --min-pause")]
+            _("no pause of {pause} s or more within {window} of {where}; kept the written time").format(
+                pause=number(options.min_pause_ms / 1000), window=window, where=where),
+            file=source, line=row.line,
+            hint=_("listen around that time, or widen --window / lower --min-pause"))]
     if row.status == "flat":
         return [Diagnostic(
             Severity.WARNING, "snap-flat",
-            f"no speech stands out of the background within {window} of {where} (silence, "
-            "noise or music throughout); kept the written time", file=source, line=row.line)]
+            _("no speech stands out of the background within {window} of {where} (silence, noise "
+              "or music throughout); kept the written time").format(
+                window=window, where=where), file=source, line=row.line)]
     if row.status == "past-end":
         return [Diagnostic(
             Severity.WARNING, "snap-past-end",
-            f"{where} is past the end of the recording; kept the written time",
+            _("{where} is past the end of the recording; kept the written time").format(where=where),
             file=source, line=row.line)]
     if row.status == "no-room":
         return [Diagnostic(
             Severity.INFO, "snap-no-room",
-            f"{where} is too close to its neighbours to move; kept the written time",
+            _("{where} is too close to its neighbours to move; kept the written time").format(
+                where=where),
             file=source, line=row.line)]
     if row.status == "moved" and row.confidence_label == "low":
         return [Diagnostic(
             Severity.INFO, "snap-low-confidence",
-            f"moved {where} to {format_clock(row.snapped_ms)} on a weak or ambiguous pause "
-            f"(confidence {row.confidence:.2f})", file=source, line=row.line,
-            hint="check it by ear")]
+            _("moved {where} to {time} on a weak or ambiguous pause (confidence "
+              "{confidence})").format(
+                where=where, time=format_clock(row.snapped_ms), confidence=decimal(row.confidence, 2)),
+            file=source, line=row.line,
+            hint=_("check it by ear"))]
     return []

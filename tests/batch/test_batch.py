@@ -493,13 +493,6 @@ def test_a_file_that_changes_while_the_batch_works_is_not_overwritten(
     assert results["audio/ep02.mp3"].status is Status.TAGGED
 
 
-def test_process_pool_gives_the_same_results(mp3_folder: Path) -> None:
-    report = run_batch(plan_folder(mp3_folder, RecordingOptions()), RunSettings(), workers=2,
-                       executor="process")
-    assert {r.name: r.status.value for r in report.results} == expected_statuses("tagged")
-    assert_mp3_chapters(mp3_folder / "audio" / "ep04.mp3", outline_for(3))
-
-
 def test_parse_export() -> None:
     assert parse_export(" json, json;json ") == ("json",)
     assert parse_export("") == ()

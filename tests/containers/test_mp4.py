@@ -487,8 +487,8 @@ def test_what_mp4_chapters_cannot_hold_is_reported(tmp_path: Path,
         Chapter(0, "Accueil", description="Mot de la présidente", url="https://fas.fr"),
         Chapter(5000, "Débat", end_ms=8000), Chapter(9000, "Fin")]))
     (note,) = report.diagnostics
-    # A pause under 30 s stays in the chapter before: its end is not kept.
-    assert note.message.endswith("not written: descriptions, links, end times "
+    # Links go in the text samples' href; a pause under 30 s stays in the chapter before.
+    assert note.message.endswith("not written: descriptions, end times "
                                  "(a chapter now runs to the next one)")
     assert (note.code, note.severity, note.file) == ("mp4-not-kept", Severity.INFO, str(path))
     assert containers.write_chapters(path, Episode(chapters=[Chapter(0, "Seul")])).diagnostics == []

@@ -47,7 +47,7 @@ def test_other_formats_show_them_and_say_so(tmp_path):
     runner = CliRunner()
     result = runner.invoke(main, ["export", str(outline), "--format", "vtt"])
     assert result.exit_code == 0
-    assert "3 hidden chapter(s) (toc: false) written as normal chapters" in result.stderr
+    assert "3 hidden chapters (toc: false) written as normal chapters" in result.stderr
     assert result.stdout.count("-->") == 5
     result = runner.invoke(main, ["export", str(outline), "--format", "json"])
     assert "hidden chapter" not in result.stderr

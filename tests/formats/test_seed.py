@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 from podcast_tool.formats import ExportOptions, get_format
-from podcast_tool.formats.cue import frame_rounded
+from podcast_tool.formats.cue import frames_to_ms, ms_to_frames
 from podcast_tool.model import Chapter, Episode, effective_ends
 
 GOLDEN = Path(__file__).resolve().parent.parent / "golden"
@@ -94,7 +94,7 @@ def expected_view(chapters: list[Chapter], format_name: str, duration_ms: int | 
         start = chapter.start_ms
         title = chapter.title
         if format_name == "cue":
-            start = frame_rounded(start)
+            start = frames_to_ms(ms_to_frames(start))
         elif format_name == "youtube":
             start, title = start // 1000 * 1000, title.strip()
         elif format_name == "markdown":

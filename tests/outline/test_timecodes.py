@@ -14,13 +14,20 @@ from podcast_tool.outline.timecodes import (
     format_hms_ms,
     format_time,
     match_time,
-    parse_time,
     render_like,
 )
 
 H = 3_600_000
 M = 60_000
 S = 1_000
+
+
+def parse_time(text: str) -> int:
+    """The milliseconds of ``text`` when it is one whole time, as an outline line starts."""
+    token = match_time(text)
+    if token is None or token.end != len(text):
+        raise ValueError(f"not a time: {text!r}")
+    return token.ms
 
 NOTATIONS = [
     # French broadcast notation, with every quote mark users type.
@@ -68,9 +75,7 @@ def test_every_notation_parses(text: str, ms: int, notation: str) -> None:
     assert (token.ms, token.notation, token.text) == (ms, notation, text)
 
 
-def test_bare_numbers_are_seconds_for_parse_time_only() -> None:
-    assert parse_time("37") == 37 * S
-    assert parse_time(" 37.25 ") == 37 * S + 250
+def test_bare_numbers_are_not_times() -> None:
     assert match_time("37 personnes") is None
 
 

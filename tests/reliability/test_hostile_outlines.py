@@ -227,7 +227,7 @@ def test_control_characters_from_a_sidecar_are_refused_before_anything_is_writte
     result = tag(audio, plan)
     assert result.exit_code == 1, result.output
     assert f"{plan}: error: the title of the chapter at 0:05 contains U+{ord(character):04X}" in result.stderr
-    assert f"{audio}: error: 1 error(s) in the chapters; nothing was written" in result.stderr
+    assert f"{audio}: error: 1 error in the chapters; nothing was written" in result.stderr
     assert audio.read_bytes() == before
 
 

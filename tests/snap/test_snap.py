@@ -141,7 +141,8 @@ def test_default_min_pause_separates_breaths_from_pauses(replay: Callable[..., R
         plan, audio = replay(variant, encoding, extra)
         for index, written in enumerate(plan.written_ms):
             start = written - 12_000
-            scan = silence.scan_window(audio, start, 24_000, min_pause_ms=100)
+            levels = silence.frame_levels(silence.decode_window(audio, start, 24_000))
+            scan = silence.find_pauses(levels, max(0, start), min_pause_ms=100)
             closed = [p for p in scan.pauses if not (p.open_start or p.open_end)]
             truth = plan.pauses[index]
             assert truth is not None

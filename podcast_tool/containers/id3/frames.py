@@ -11,15 +11,10 @@ from __future__ import annotations
 
 import struct
 
+from podcast_tool.containers.id3.sizes import syncsafe
+
 #: A syncsafe size reads the same as a plain integer only below this.
 SYNCSAFE_SAME_BELOW = 128
-
-
-def syncsafe(data: bytes) -> int:
-    value = 0
-    for byte in data:
-        value = (value << 7) | (byte & 0x7F)
-    return value
 
 
 def frames_in(body: bytes, version: int, start: int) -> list[tuple[str, int, int]]:

@@ -1,18 +1,18 @@
 """What reading an ID3v2 tag with mutagen may cost, checked before mutagen reads it.
 
 mutagen reads a whole tag into memory, copies the rest of the tag after every frame
-it splits off (so a tag of many tiny frames costs time quadratic in its size: a 4 MB
-tag of empty frames took minutes), and inflates compressed frames without a limit (a
-600 KB file inflated to 2.4 GB). A damaged or hostile file could so hang podcast-tool
-or exhaust memory. ``check_tag`` walks the frame headers first, a linear pass that
-reads no frame bodies, and refuses a tag that:
+it splits off (so a tag of many tiny frames costs time quadratic in its size), and
+inflates compressed frames without a limit (what that costs is in docs/reliability.md).
+A damaged or hostile file could so hang podcast-tool or exhaust memory. ``check_tag``
+walks the frame headers first, a linear pass that reads no frame bodies, and refuses a
+tag that:
 
 - claims more than ``MAX_TAG_BYTES``;
 - would make mutagen copy more than ``MAX_SPLIT_COPY_BYTES`` while splitting frames
   (top-level frames and the sub-frames of CHAP and CTOC);
 - holds compressed frames that inflate to more than ``MAX_INFLATED_BYTES`` in all;
 - holds more than ``MAX_TEXT_WORK_BYTES`` of text that mutagen decodes one character at a
-  time (UTF-16, about half a second per MB; UTF-8 counts double, as mutagen rewrites it as
+  time (UTF-16; UTF-8 counts double, as mutagen rewrites it as
   UTF-16 in ID3v2.3, so a tag podcast-tool wrote is always read back).
 
 Real tags, cover art and chapter images included, stay far below these bounds.
@@ -27,6 +27,8 @@ from collections.abc import Callable
 
 from mutagen.id3 import Frames
 from mutagen.id3._tags import determine_bpi  # how mutagen reads v2.4 frame sizes (no public API)
+
+from podcast_tool.containers.id3.sizes import syncsafe
 
 #: Largest tag podcast-tool reads (real tags with cover art take a few MB); mutagen holds a
 #: tag about four times over while reading and rewriting it.
@@ -58,20 +60,6 @@ _UTF16_END = re.compile(rb"(?:..)*?\x00\x00", re.DOTALL)
 
 class CostlyTagError(ValueError):
     """The tag would cost unbounded time or memory to read; the message says why."""
-
-
-def syncsafe(raw: bytes) -> int:
-    value = 0
-    for byte in raw:
-        value = (value << 7) | (byte & 0x7F)
-    return value
-
-
-def claimed_size(head: bytes) -> int:
-    """Bytes an ID3v2 tag starting ``head`` takes, header included (0 if none)."""
-    if len(head) < 10 or head[:3] != b"ID3":
-        return 0
-    return 10 + syncsafe(head[6:10]) + (10 if head[5] & 0x10 else 0)
 
 
 class _Budget:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import io
 import urllib.parse
 from pathlib import Path
-from typing import BinaryIO
 
 from mutagen.id3 import APIC, CHAP, CTOC, ID3, TIT2, TIT3, WXXX, CTOCFlags, ID3NoHeaderError
 from mutagen.id3._tags import save_frame  # mutagen has no public per-frame encoder
@@ -19,7 +18,9 @@ from mutagen.id3._tags import save_frame  # mutagen has no public per-frame enco
 from podcast_tool.containers import Capabilities, WriteOptions, WriteReport
 from podcast_tool.containers.id3.frames import misread_by_libavformat
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
+from podcast_tool.containers.id3.sizes import tag_end, tag_size_without_footer
 from podcast_tool.errors import AudioFileError
+from podcast_tool.i18n import _
 from podcast_tool.inplace import apply, changed_spans
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.safewrite import check_writable, copy_range, rewrite
@@ -59,32 +60,6 @@ class ChapterOrderedID3(ID3):
 
 def reserved_padding(frames_size: int) -> int:
     return max(MIN_PADDING, frames_size // 10)
-
-
-def tag_size(head: bytes) -> int:
-    """Bytes taken by the ID3v2 tag at the start of a file (0 if none), footer not counted."""
-    if len(head) < 10 or head[:3] != b"ID3":
-        return 0
-    size = 0
-    for byte in head[6:10]:
-        size = (size << 7) | (byte & 0x7F)
-    return 10 + size
-
-
-def tag_end(handle: BinaryIO) -> int:
-    """Where the leading ID3v2 tag ends: its footer counts only where "3DI" really is.
-
-    Some taggers set the footer flag without writing a footer; trusting the flag would
-    cut the first 10 bytes of the audio.
-    """
-    handle.seek(0)
-    head = handle.read(10)
-    end = tag_size(head)
-    if end and head[5] & 0x10:
-        handle.seek(end)
-        if handle.read(3) == b"3DI":
-            end += 10
-    return end
 
 
 def _text(frames: dict, key: str) -> str:
@@ -133,7 +108,7 @@ class Mp3Container:
                 # As mutagen's MP3 does, without parsing the tag a second time.
                 info = MPEGInfo(handle, offset or None)
             except HeaderNotFoundError:
-                raise AudioFileError("no MPEG audio frames found; the file looks damaged",
+                raise AudioFileError(_("no MPEG audio frames found; the file looks damaged"),
                                      path=path) from None
         return round(info.length * 1000)
 
@@ -152,7 +127,7 @@ class Mp3Container:
         with path.open("rb") as original:
             head = original.read(10)
             old_size = tag_end(original)
-            has_footer = old_size != tag_size(head)  # a real footer ("3DI") follows the tag
+            has_footer = old_size != tag_size_without_footer(head)  # a real "3DI" footer
             if old_size and not has_footer and frames_size + 10 <= old_size:
                 original.seek(10)
                 old_tag = head + original.read(old_size - 10)
@@ -259,12 +234,13 @@ def _libavformat_risk(tag: bytes, ids: list[str], chapters: list[Chapter], episo
             str(path), None)
         diagnostics.append(Diagnostic(
             Severity.WARNING, "id3v24-ffmpeg-lost",
-            f"ID3v2.4: chapter {chapters.index(chapter) + 1} ({chapter.title[:60]!r}) will be "
-            "MISSING in every ffmpeg-based player (mpv, VLC, PyAV, many Android apps): its "
-            "title, description or image takes 128 bytes or more, and libavformat misreads "
-            "v2.4 sub-frame sizes, so it drops the chapter", file=where[0], line=where[1],
-            hint="write ID3v2.3 (--id3v2 3, the default), or shorten the title and description "
-                 "and drop the chapter image"))
+            _("ID3v2.4: chapter {number} ({title!r}) will be MISSING in every ffmpeg-based player "
+              "(mpv, VLC, PyAV, many Android apps): its title, description or image takes 128 "
+              "bytes or more, and libavformat misreads v2.4 sub-frame sizes, so it drops the "
+              "chapter").format(number=chapters.index(chapter) + 1, title=chapter.title[:60]),
+            file=where[0], line=where[1],
+            hint=_("write ID3v2.3 (--id3v2 3, the default), or shorten the title and description "
+                   "and drop the chapter image")))
     return diagnostics
 
 

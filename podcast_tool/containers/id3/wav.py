@@ -1,6 +1,6 @@
 """WAV: ID3v2 chapter frames in the RIFF ``id3 `` chunk.
 
-Decision (issue 3 §3). Podcast apps do not play WAV, but a WAV master with
+Podcast apps do not play WAV, but a WAV master with
 chapters is still useful: ffmpeg's WAV demuxer reads CHAP/CTOC frames from an
 ``id3 `` (or ``ID3 ``) chunk (checked with the bundled ffmpeg 9: the chapters,
 titles and times come back), so ffmpeg-based players show them and
@@ -32,13 +32,15 @@ from pathlib import Path
 from mutagen.id3 import ID3NoHeaderError
 
 from podcast_tool.containers import Capabilities, WriteReport
-from podcast_tool.containers.id3.guard import CostlyTagError, check_tag, claimed_size
+from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.containers.id3.mp3 import (
     MAX_TOC_ENTRIES,
     ChapterOrderedID3,
     Mp3Container,
 )
+from podcast_tool.containers.id3.sizes import tag_size
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError, WriteError
+from podcast_tool.i18n import _
 from podcast_tool.model import Diagnostic, Severity
 from podcast_tool.safewrite import copy_range, rewrite
 
@@ -83,10 +85,10 @@ def read_layout(handle: io.BufferedReader, path: Path) -> RiffLayout:
     handle.seek(0)
     header = handle.read(12)
     if is_rf64(header):
-        raise UnsupportedAudioError("RF64/BW64 WAV files (over 4 GB) cannot be chaptered",
+        raise UnsupportedAudioError(_("RF64/BW64 WAV files (over 4 GB) cannot be chaptered"),
                                     path=path, hint=CONVERT_HINT)
     if len(header) < 12 or header[:4] != b"RIFF" or header[8:12] != b"WAVE":
-        raise AudioFileError("not a RIFF/WAVE file; it looks damaged", path=path)
+        raise AudioFileError(_("not a RIFF/WAVE file; it looks damaged"), path=path)
     riff_end = min(8 + struct.unpack("<I", header[4:8])[0], file_size)
     chunks: list[RiffChunk] = []
     position = 12
@@ -94,20 +96,21 @@ def read_layout(handle: io.BufferedReader, path: Path) -> RiffLayout:
         if len(chunks) >= MAX_CHUNKS:
             # A RIFF size that runs into zeros (a sparse or preallocated file) would make
             # millions of empty chunks: refuse rather than crawl.
-            raise AudioFileError(f"more than {MAX_CHUNKS} RIFF chunks; the WAV file looks damaged",
-                                 path=path, hint="re-save it with an audio editor or ffmpeg")
+            raise AudioFileError(_("more than {max_chunks} RIFF chunks; the WAV file looks damaged").format(
+                                     max_chunks=MAX_CHUNKS),
+                                 path=path, hint=_("re-save it with an audio editor or ffmpeg"))
         handle.seek(position)
         chunk_id, size = struct.unpack("<4sI", handle.read(8))
         if position + 8 + size > file_size:
             raise AudioFileError(
-                f"the WAV chunk {chunk_id.decode('latin-1')!r} runs past the end of the file "
-                "(an unfinished recording?); nothing was written",
-                path=path, hint="re-save it with an audio editor or ffmpeg, then tag the copy",
+                _("the WAV chunk {chunk!r} runs past the end of the file (an unfinished "
+                  "recording?); nothing was written").format(chunk=chunk_id.decode("latin-1")),
+                path=path, hint=_("re-save it with an audio editor or ffmpeg, then tag the copy"),
             )
         chunks.append(RiffChunk(chunk_id, position, size))
         position += 8 + size + (size & 1)
     if not any(c.chunk_id == b"fmt " for c in chunks) or not any(c.chunk_id == b"data" for c in chunks):
-        raise AudioFileError("the WAV file has no 'fmt ' or no 'data' chunk; it looks damaged",
+        raise AudioFileError(_("the WAV file has no 'fmt ' or no 'data' chunk; it looks damaged"),
                              path=path)
     return RiffLayout(chunks, min(position, file_size), file_size)
 
@@ -132,7 +135,7 @@ class WavContainer(Mp3Container):
             handle.seek(fmt.data_offset + 8)
             (bytes_per_second,) = struct.unpack("<I", handle.read(4).ljust(4, b"\0"))
         if not bytes_per_second:
-            raise AudioFileError("the WAV 'fmt ' chunk gives no byte rate; it looks damaged",
+            raise AudioFileError(_("the WAV 'fmt ' chunk gives no byte rate; it looks damaged"),
                                  path=path)
         return round(data.size * 1000 / bytes_per_second)
 
@@ -150,7 +153,7 @@ class WavContainer(Mp3Container):
                 raise AudioFileError(str(error), path=path) from None
             # Only the tag's own bytes: a huge chunk of anything else is not read into memory.
             handle.seek(chunk.data_offset)
-            data = handle.read(min(chunk.size, max(claimed_size(head), len(head))))
+            data = handle.read(min(chunk.size, max(tag_size(head), len(head))))
         try:
             return ChapterOrderedID3(io.BytesIO(data))
         except ID3NoHeaderError:  # an empty or foreign chunk: the next write replaces it
@@ -159,8 +162,8 @@ class WavContainer(Mp3Container):
     def write_notes(self, path: Path) -> WriteReport:
         return WriteReport(diagnostics=[Diagnostic(
             Severity.INFO, "wav-chapters",
-            "chapters were written in the WAV's ID3 chunk: ffmpeg-based tools read them, "
-            "but podcast apps do not play WAV", file=str(path), hint=CONVERT_HINT)])
+            _("chapters were written in the WAV's ID3 chunk: ffmpeg-based tools read them, but "
+              "podcast apps do not play WAV"), file=str(path), hint=CONVERT_HINT)])
 
     def save(self, path: Path, tags: ChapterOrderedID3, version: int
              ) -> tuple[bytes, WriteReport]:
@@ -182,7 +185,8 @@ class WavContainer(Mp3Container):
                               + b"\0" * (len(new_tag) & 1))
             riff_size = 4 + sum(_stored_size(piece) for piece in pieces)
             if riff_size > MAX_RIFF_SIZE:
-                raise WriteError("the WAV file would exceed 4 GB with its chapters; nothing was written",
+                raise WriteError(_("the WAV file would exceed 4 GB with its chapters; nothing was "
+                                   "written"),
                                  path=path, hint=CONVERT_HINT)
             with rewrite(path) as out:
                 out.write(b"RIFF" + struct.pack("<I", riff_size) + b"WAVE")

@@ -18,6 +18,10 @@ CHPL_UNITS_PER_MS = 10_000
 CHPL_MAX_CHAPTERS = 255
 #: The length byte allows 255, but AntennaPod reads it signed: longer titles break its list.
 CHPL_MAX_TITLE_BYTES = 127
+#: An ``href`` box's URL length field is one byte.
+HREF_MAX_URL_BYTES = 255
+#: Largest chapter image sample we read back.
+MAX_IMAGE_SAMPLE_BYTES = 16 * 1024 * 1024
 #: A text sample's length field is 16 bits.
 SAMPLE_MAX_TEXT_BYTES = 0xFFFF
 #: More samples than this in a chapter track is not a chapter list.
@@ -108,9 +112,21 @@ class ChapterTrack:
             self.chunk_offsets.payload = bytes(4) + u32(1) + u32(offset)
 
 
-def text_sample(title: str) -> tuple[bytes, bool]:
+def text_sample(title: str, url: str | None = None) -> tuple[bytes, bool]:
+    """A chapter text sample: the title, its encoding, and the chapter's link as ``href``."""
     encoded, was_cut = cut_utf8(title, SAMPLE_MAX_TEXT_BYTES)
-    return struct.pack(">H", len(encoded)) + encoded + ENCD_UTF8, was_cut
+    sample = struct.pack(">H", len(encoded)) + encoded + ENCD_UTF8
+    link = href_box(url, len(encoded.decode("utf-8"))) if url else b""
+    return sample + link, was_cut
+
+
+def href_box(url: str, characters: int) -> bytes:
+    """3GPP TS 26.245 ``href``: the link over the whole text (no alternative text)."""
+    data = url.encode("utf-8")
+    if len(data) > HREF_MAX_URL_BYTES:
+        return b""
+    body = struct.pack(">HHB", 0, min(characters, 0xFFFF), len(data)) + data + b"\x00"
+    return struct.pack(">I4s", 8 + len(body), b"href") + body
 
 
 def _versioned_times(version_for: int, creation: int, modification: int) -> tuple[int, bytes]:
@@ -128,6 +144,7 @@ def build_chapter_track(
     *,
     track_id: int,
     titles: list[str],
+    urls: list[str | None] | None = None,
     durations: list[int],
     timescale: int,
     movie_duration: int,
@@ -143,7 +160,7 @@ def build_chapter_track(
     samples: list[bytes] = []
     cut: list[int] = []
     for index, title in enumerate(titles):
-        sample, was_cut = text_sample(title)
+        sample, was_cut = text_sample(title, urls[index] if urls else None)
         samples.append(sample)
         if was_cut:
             cut.append(index)
@@ -178,6 +195,114 @@ def build_chapter_track(
     mdia = Box.container(b"mdia", [mdhd, hdlr, minf])
     trak = Box.container(b"trak", [tkhd, mdia])
     return ChapterTrack(trak, b"".join(samples), chunk_offsets), cut
+
+
+@dataclass
+class ArtworkTrack:
+    trak: Box
+    #: The images, each once, to store one after the other.
+    data: bytes
+    chunk_offsets: Box
+    #: Where each sample's image starts in ``data`` (a repeated image is stored once).
+    relative: list[int]
+
+    def set_data_offset(self, offset: int) -> None:
+        positions = [offset + position for position in self.relative]
+        if positions and max(positions) > 0xFFFFFFFF:
+            self.chunk_offsets.kind = b"co64"
+            self.chunk_offsets.payload = (bytes(4) + u32(len(positions))
+                                          + b"".join(struct.pack(">Q", p) for p in positions))
+        else:
+            self.chunk_offsets.kind = b"stco"
+            self.chunk_offsets.payload = (bytes(4) + u32(len(positions))
+                                          + b"".join(u32(p) for p in positions))
+
+
+#: Sample entry types of chapter images, by MIME type (QuickTime's names, as Apple writes them).
+IMAGE_ENTRY_TYPES = {"image/jpeg": b"jpeg", "image/png": b"png "}
+
+
+def _visual_entry(kind: bytes, width: int, height: int) -> Box:
+    name = b"\x00" * 32
+    return Box(kind, payload=(
+        bytes(6) + b"\x00\x01" + bytes(16)  # reserved, data reference 1, pre-defined, reserved
+        + struct.pack(">HH", width, height) + bytes.fromhex("0048000000480000") + bytes(4)
+        + struct.pack(">H", 1) + name + struct.pack(">Hh", 0x18, -1)))
+
+
+def build_artwork_track(
+    *,
+    track_id: int,
+    images: list[tuple[bytes, str, int, int]],
+    durations: list[int],
+    timescale: int,
+    movie_duration: int,
+    language: bytes,
+    creation: int,
+    modification: int,
+) -> ArtworkTrack:
+    """A disabled video track, one image sample (data, MIME type, width, height) per chapter
+    sample, as Apple's enhanced podcasts carry chapter artwork; found through tref/chap."""
+    kinds = list(dict.fromkeys(IMAGE_ENTRY_TYPES[mime] for _, mime, _, _ in images))
+    width = max(w for _, _, w, _ in images)
+    height = max(h for _, _, _, h in images)
+    stored: dict[bytes, int] = {}
+    data = bytearray()
+    relative = []
+    for image, _, _, _ in images:
+        if image not in stored:
+            stored[image] = len(data)
+            data += image
+        relative.append(stored[image])
+    version, times = _versioned_times(movie_duration, creation, modification)
+    tkhd = Box(b"tkhd", payload=(
+        bytes([version, 0, 0, 2]) + times + u32(track_id) + bytes(4)
+        + _duration_field(version, movie_duration) + bytes(8) + bytes(8)
+        + IDENTITY_MATRIX + struct.pack(">II", width << 16, height << 16)))
+    media_duration = sum(durations)
+    version, times = _versioned_times(media_duration, creation, modification)
+    mdhd = Box(b"mdhd", payload=(bytes([version, 0, 0, 0]) + times + u32(timescale)
+                                 + _duration_field(version, media_duration) + language + bytes(2)))
+    hdlr = Box(b"hdlr", payload=bytes(8) + b"vide" + bytes(12) + b"Chapter artwork\x00")
+    vmhd = Box(b"vmhd", payload=bytes([0, 0, 0, 1]) + bytes(8))
+    dinf = Box(b"dinf", payload=Box(b"dref", payload=bytes(4) + u32(1) + Box(
+        b"url ", payload=bytes([0, 0, 0, 1])).to_bytes()).to_bytes())
+    entries = b"".join(_visual_entry(kind, width, height).to_bytes() for kind in kinds)
+    stsd = Box(b"stsd", payload=bytes(4) + u32(len(kinds)) + entries)
+    stts = Box(b"stts", payload=bytes(4) + u32(len(durations))
+               + b"".join(struct.pack(">II", 1, duration) for duration in durations))
+    # One chunk per sample, so a repeated image is stored once; runs name the description.
+    runs: list[tuple[int, int]] = []
+    for chunk, (_, mime, _, _) in enumerate(images, start=1):
+        entry = kinds.index(IMAGE_ENTRY_TYPES[mime]) + 1
+        if not runs or runs[-1][1] != entry:
+            runs.append((chunk, entry))
+    stsc = Box(b"stsc", payload=bytes(4) + u32(len(runs))
+               + b"".join(struct.pack(">III", chunk, 1, entry) for chunk, entry in runs))
+    stsz = Box(b"stsz", payload=bytes(4) + u32(0) + u32(len(images))
+               + b"".join(u32(len(image)) for image, _, _, _ in images))
+    chunk_offsets = Box(b"stco", payload=bytes(4) + u32(0))
+    stbl = Box.container(b"stbl", [stsd, stts, stsc, stsz, chunk_offsets])
+    minf = Box.container(b"minf", [vmhd, dinf, stbl])
+    mdia = Box.container(b"mdia", [mdhd, hdlr, minf])
+    trak = Box.container(b"trak", [tkhd, mdia])
+    track = ArtworkTrack(trak, bytes(data), chunk_offsets, relative)
+    track.set_data_offset(0)
+    return track
+
+
+def read_image_samples(handle: BinaryIO, file_size: int, stbl: Box) -> list[tuple[int, bytes]]:
+    """(duration, image bytes) of every sample of a chapter artwork track."""
+    sizes = _sample_sizes(stbl)
+    durations = _sample_durations(stbl, len(sizes))
+    positions = _sample_positions(stbl, sizes)
+    samples = []
+    for size, duration, position in zip(sizes, durations, positions, strict=True):
+        if size > MAX_IMAGE_SAMPLE_BYTES or position + size > file_size:
+            raise BoxError("a chapter image lies outside the file; the file looks damaged")
+        handle.seek(position)
+        samples.append((duration, handle.read(size)))
+    return samples
 
 
 def read_text_samples(handle: BinaryIO, file_size: int, stbl: Box

@@ -33,7 +33,11 @@ from podcast_tool.containers.mp4.boxes import Box, BoxError, Relocation, TopBox
 from podcast_tool.containers.mp4.chapter_track import (
     CHPL_MAX_CHAPTERS,
     CHPL_MAX_TITLE_BYTES,
+    HREF_MAX_URL_BYTES,
+    IMAGE_ENTRY_TYPES,
+    ArtworkTrack,
     ChapterTrack,
+    build_artwork_track,
     build_chapter_track,
     build_chpl,
     chunk_offset_box,
@@ -48,6 +52,8 @@ from podcast_tool.containers.mp4.movie import (
     read_chapters,
 )
 from podcast_tool.errors import AudioFileError, ChapterFormatError, UnsupportedAudioError, WriteError
+from podcast_tool.i18n import _
+from podcast_tool.images import picture_info
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_clock
 from podcast_tool.safewrite import copy_range, rewrite
@@ -68,12 +74,13 @@ def _box_errors(path: Path) -> Iterator[None]:
         yield
     except FragmentedMovieError:
         raise UnsupportedAudioError(
-            "fragmented MP4 (moof boxes), which podcast-tool cannot chapter",
-            path=path, hint="remux it first: ffmpeg -i IN -c copy OUT.m4a") from None
+            _("fragmented MP4 (moof boxes), which podcast-tool cannot chapter"),
+            path=path, hint=_("remux it first: ffmpeg -i IN -c copy OUT.m4a")) from None
     except BoxError as error:
-        raise AudioFileError(f"not a valid MP4 file: {error}", path=path) from None
+        raise AudioFileError(_("not a valid MP4 file: {error}").format(error=error), path=path) from None
     except (struct.error, IndexError) as error:
-        raise AudioFileError(f"not a valid MP4 file: its boxes are inconsistent ({error})",
+        raise AudioFileError(_("not a valid MP4 file: its boxes are inconsistent ({error})").format(
+                                 error=error),
                              path=path) from None
 
 
@@ -105,6 +112,7 @@ class _Edit:
     dropped: list[TopBox]
     tables: list[_OffsetTable]
     chapter_track: ChapterTrack | None = None
+    artwork_track: ArtworkTrack | None = None
     #: True when moov changed at all (else there is nothing to write).
     changed: bool = False
 
@@ -125,7 +133,7 @@ def _remove_old_chapters(movie: Movie) -> _Edit:
             if not tref.kids():
                 track.trak.kids().remove(tref)
             changed = True
-        box, _ = chunk_offset_box(track.sample_table)
+        box, _entries = chunk_offset_box(track.sample_table)
         tables.append(_OffsetTable(box, track.chunk_offsets()))
     udta = movie.udta
     if udta is not None and udta.find(b"chpl") is not None:
@@ -168,76 +176,108 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
 
     media = [track for track in movie.tracks if track.handler in MEDIA_HANDLERS]
     if not media:
-        raise AudioFileError("the file has no audio track to attach chapters to", path=path)
+        raise AudioFileError(_("the file has no audio track to attach chapters to"), path=path)
     movie_duration, movie_timescale = movie.duration()
     audio = next((track for track in media if track.handler == b"soun"), media[0])
-    audio_timescale, _, language = audio.media_header()
+    audio_timescale, _duration, language = audio.media_header()
     # The audio's own clock, like ffmpeg: chapter times land on its samples.
     timescale = audio_timescale if audio_timescale >= 1000 else 1000
     total = round(movie_duration * timescale / movie_timescale)
     if total <= 0:
-        raise AudioFileError("the file reports no duration; cannot place chapters", path=path)
+        raise AudioFileError(_("the file reports no duration; cannot place chapters"), path=path)
     starts = [round(chapter.start_ms * timescale / 1000) for chapter in chapters]
     for index, (chapter, start) in enumerate(zip(chapters, starts, strict=True)):
         if start >= total:
             raise ChapterFormatError(
-                f"chapter {index + 1} ({chapter.title!r}) starts at {_hms(chapter.start_ms)}, "
-                f"at or after the end of the audio ({_hms(round(total * 1000 / timescale))})",
+                _("chapter {number} ({title!r}) starts at {start}, at or after the end of the "
+                  "audio ({end})").format(
+                    number=index + 1, title=chapter.title, start=_hms(chapter.start_ms),
+                    end=_hms(round(total * 1000 / timescale))),
                 path=path)
         if index and start <= starts[index - 1]:
             raise ChapterFormatError(
-                f"chapters {index} and {index + 1} start at the same time "
-                f"({_hms(chapter.start_ms)})", path=path)
+                _("chapters {first} and {second} start at the same time ({start})").format(
+                    first=index, second=index + 1, start=_hms(chapter.start_ms)), path=path)
 
     segments = _segments(chapters, starts, total, timescale, episode, path, options)
     for segment in segments:
         if segment.chapter is None and segment.start == 0:
             note(Severity.INFO, "mp4-preroll-titled",
-                 f"the QuickTime chapter track starts at 0:00:00: the opening before the first "
-                 f"chapter ({_hms(chapters[0].start_ms)}) is a chapter titled "
-                 f"{segment.title!r} in Apple's and ffmpeg's lists",
-                 hint="add a chapter at 0'00 to title the opening yourself")
+                 _("the QuickTime chapter track starts at 0:00:00: the opening before the first "
+                   "chapter ({hms}) is a chapter titled {title!r} in Apple's and ffmpeg's lists").format(
+                     hms=_hms(chapters[0].start_ms), title=segment.title),
+                 hint=_("add a chapter at 0'00 to title the opening yourself"))
         elif segment.chapter is None:
             note(Severity.INFO, "mp4-gap-titled",
-                 f"the pause from {_hms(round(segment.start * 1000 / timescale))} is a chapter "
-                 f"titled {segment.title!r} (MP4 chapters have no end times)",
-                 hint="--gap-title sets its title; --gap-title '' merges it into the chapter before")
+                 _("the pause from {hms} is a chapter titled {title!r} (MP4 chapters have no end "
+                   "times)").format(
+                     hms=_hms(round(segment.start * 1000 / timescale)), title=segment.title),
+                 hint=_("--gap-title sets its title; --gap-title '' merges it into the chapter before"))
     starts = [segment.start for segment in segments]
     titles = [segment.title for segment in segments]
     durations = [end - start for start, end in zip(starts, starts[1:] + [total], strict=True)]
 
     kept_ids = [track.track_id for track in movie.tracks]
     track_id = max(kept_ids, default=0) + 1
-    creation, modification, _, _ = movie.movie_header()
+    creation, modification, _timescale, _length = movie.movie_header()
+    urls = []
+    for segment in segments:
+        url = segment.chapter.url if segment.chapter is not None else None
+        if url and len(url.encode("utf-8")) > HREF_MAX_URL_BYTES:
+            note(Severity.WARNING, "mp4-link-too-long",
+                 _("the link of {title!r} is longer than {most} bytes, which a chapter track's "
+                   "href cannot hold: it is not written").format(title=segment.title,
+                                                                  most=HREF_MAX_URL_BYTES),
+                 segment.chapter)
+            url = None
+        urls.append(url)
     edit.chapter_track, cut_samples = build_chapter_track(
-        track_id=track_id, titles=titles, durations=durations, timescale=timescale,
+        track_id=track_id, titles=titles, urls=urls, durations=durations, timescale=timescale,
         movie_duration=movie_duration, language=language or UNDETERMINED_LANGUAGE,
         creation=creation, modification=modification)
     for index in cut_samples:
-        note(Severity.WARNING, "mp4-title-cut", "a chapter title longer than 65535 bytes was cut",
+        note(Severity.WARNING, "mp4-title-cut", _("a chapter title longer than 65535 bytes was cut"),
              segments[index].chapter)
+    images, left_out = _segment_images(segments)
+    for segment in left_out:
+        note(Severity.WARNING, "mp4-image-type",
+             _("the image of {title!r} is not written: an MP4 chapter artwork track holds one "
+               "image type, and most chapter images are of the other (JPEG or PNG)").format(
+                 title=segment.title),
+             segment.chapter, hint=_("give every chapter image the same type"))
+    references = [track_id]
+    if images is not None:
+        edit.artwork_track = build_artwork_track(
+            track_id=track_id + 1, images=images, durations=durations, timescale=timescale,
+            movie_duration=movie_duration, language=language or UNDETERMINED_LANGUAGE,
+            creation=creation, modification=modification)
+        references.append(track_id + 1)
 
     last_trak = max(index for index, box in enumerate(movie.moov.kids()) if box.kind == b"trak")
     movie.moov.kids().insert(last_trak + 1, edit.chapter_track.trak)
+    if edit.artwork_track is not None:
+        movie.moov.kids().insert(last_trak + 2, edit.artwork_track.trak)
     for track in media:
-        _add_chapter_reference(track, track_id)
-    movie.set_next_track_id(track_id + 1)
+        _add_chapter_reference(track, references)
+    movie.set_next_track_id(references[-1] + 1)
 
     # chpl holds the chapters alone: readers of both forms tell the opening and pause samples
     # of the track by their absence from chpl.
     in_chpl = chapters[:CHPL_MAX_CHAPTERS]
     if len(chapters) > CHPL_MAX_CHAPTERS:
         note(Severity.WARNING, "mp4-chpl-too-many",
-             f"the Nero chapter list (chpl) holds at most {CHPL_MAX_CHAPTERS} chapters; "
-             f"{len(chapters) - CHPL_MAX_CHAPTERS} later ones are only in the QuickTime track")
+             _("the Nero chapter list (chpl) holds at most {chpl_max_chapters} chapters; {value} "
+               "later ones are only in the QuickTime track").format(
+                 chpl_max_chapters=CHPL_MAX_CHAPTERS, value=len(chapters) - CHPL_MAX_CHAPTERS))
     chpl, cut_titles = build_chpl([(chapter.start_ms, chapter.title) for chapter in in_chpl])
     for index in cut_titles:
         note(Severity.WARNING, "mp4-chpl-title-cut",
-             f"chapter {index + 1}'s title is longer than {CHPL_MAX_TITLE_BYTES} bytes: the Nero "
-             f"chapter list (chpl) keeps its first {CHPL_MAX_TITLE_BYTES} bytes, as AntennaPod "
-             "reads title lengths as signed bytes and loses the list from a longer one on (the "
-             "QuickTime track keeps the whole title)", in_chpl[index],
-             hint="shorter titles read whole everywhere")
+             _("chapter {value}'s title is longer than {chpl_max_title_bytes} bytes: the Nero "
+               "chapter list (chpl) keeps its first {chpl_max_title_bytes} bytes, as AntennaPod "
+               "reads title lengths as signed bytes and loses the list from a longer one on (the "
+               "QuickTime track keeps the whole title)").format(
+                 value=index + 1, chpl_max_title_bytes=CHPL_MAX_TITLE_BYTES), in_chpl[index],
+             hint=_("shorter titles read whole everywhere"))
     udta = movie.udta
     if udta is None:
         movie.moov.kids().append(Box.container(b"udta", [chpl]))
@@ -253,8 +293,8 @@ def _add_chapters(edit: _Edit, chapters: list[Chapter], episode: Episode, path: 
             for c, nxt in zip(chapters, nexts, strict=True)]
     return diagnostics + not_kept_note(chapters, path, Mp4Container.capabilities,
                                        code="mp4-not-kept",
-                                       holds="MP4 chapters (chpl and the QuickTime track) hold "
-                                       "start and title")
+                                       holds=_("MP4 chapters (chpl and the QuickTime track) "
+                                               "hold start, title, link and image"))
 
 
 @dataclass
@@ -284,8 +324,39 @@ def _segments(chapters: list[Chapter], starts: list[int], total: int, timescale:
     return segments
 
 
-def _add_chapter_reference(track: Track, chapter_track_id: int) -> None:
-    chap = Box(b"chap", payload=struct.pack(">I", chapter_track_id))
+def _segment_images(segments: list[_Segment]
+                    ) -> tuple[list[tuple[bytes, str, int, int]] | None, list[_Segment]]:
+    """Each sample's image (data, MIME type, width, height), None if no chapter has one; and
+    the chapters whose image could not go in.
+
+    Every sample of an artwork track needs an image: a chapter without one, or a pause, shows
+    the image before it; the opening shows the first one. One track holds one image type
+    (ffmpeg decodes a whole track with one codec): the type most chapters use."""
+    own: list[tuple[bytes, str, int, int] | None] = []
+    for segment in segments:
+        data = segment.chapter.image_data if segment.chapter is not None else None
+        info = picture_info(data) if data else None
+        if data is None or info is None or info.mime not in IMAGE_ENTRY_TYPES:
+            own.append(None)
+            continue
+        own.append((data, info.mime, info.width or 0, info.height or 0))  # type: ignore[arg-type]
+    mimes = [image[1] for image in own if image is not None]
+    if not mimes:
+        return None, []
+    kind = max(IMAGE_ENTRY_TYPES, key=mimes.count)
+    left_out = [segment for segment, image in zip(segments, own, strict=True)
+                if image is not None and image[1] != kind]
+    own = [image if image is not None and image[1] == kind else None for image in own]
+    current = next(image for image in own if image is not None)
+    images = []
+    for image in own:
+        current = image or current
+        images.append(current)
+    return images, left_out
+
+
+def _add_chapter_reference(track: Track, chapter_track_ids: list[int]) -> None:
+    chap = Box(b"chap", payload=b"".join(struct.pack(">I", i) for i in chapter_track_ids))
     tref = track.trak.find(b"tref")
     if tref is not None:
         tref.kids().append(chap)
@@ -301,10 +372,13 @@ def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
     """Lay the new file out, fix every chunk offset, and write it through a temp file."""
     movie = edit.movie
     samples = edit.chapter_track.samples if edit.chapter_track else b""
+    artwork = edit.artwork_track.data if edit.artwork_track else b""
+    text_length = len(samples)
+    samples += artwork
     chapter_mdat = struct.pack(">I4s", 8 + len(samples), b"mdat") + samples if samples else b""
     kept = [top for top in movie.tops if top not in edit.dropped]
     moov_size = movie.moov.size()
-    for _ in range(8):  # converges in 1-3 rounds (stco may widen to co64 once)
+    for _round in range(8):  # converges in 1-3 rounds (stco may widen to co64 once)
         relocation = Relocation()
         position = 0
         chapter_offset = 0
@@ -320,16 +394,18 @@ def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
             table.apply(relocation)
         if edit.chapter_track is not None:
             edit.chapter_track.set_chunk_offset(chapter_offset + 8)
+        if edit.artwork_track is not None:
+            edit.artwork_track.set_data_offset(chapter_offset + 8 + text_length)
         new_size = movie.moov.size()
         if new_size == moov_size:
             break
         moov_size = new_size
     else:
-        raise AudioFileError("could not lay out the new movie header", path=path)
-    if any(delta for _, _, delta in relocation.moves) and any(
+        raise AudioFileError(_("could not lay out the new movie header"), path=path)
+    if any(delta for _start, _end, delta in relocation.moves) and any(
             box.kind in UNMOVABLE_OFFSET_BOXES for box in movie.moov.walk()):
-        raise UnsupportedAudioError("the file carries encryption offsets (saio) that podcast-tool "
-                                    "cannot move; it looks DRM-protected", path=path)
+        raise UnsupportedAudioError(_("the file carries encryption offsets (saio) that "
+                                      "podcast-tool cannot move; it looks DRM-protected"), path=path)
     # New bytes, or (offset, length) ranges of the original, adjacent ranges merged.
     pieces: list[bytes | tuple[int, int]] = []
     for top in kept:
@@ -348,8 +424,8 @@ def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
             if isinstance(piece, bytes):
                 out.write(piece)
             elif copy_range(handle, out, *piece) != piece[1]:
-                raise WriteError("the file got shorter while it was being tagged; nothing was "
-                                 "written", path=path)
+                raise WriteError(_("the file got shorter while it was being tagged; nothing was "
+                                   "written"), path=path)
 
 
 class Mp4Container:
@@ -360,7 +436,7 @@ class Mp4Container:
     # later first chapter and pauses of 30 s or more get titled samples of their own.
     capabilities = Capabilities(
         label="M4A/M4B", extensions=(".m4a", ".m4b", ".mp4", ".m4r", ".m4v", ".mov"),
-        episode_extensions=(".m4a", ".m4b"), keeps=frozenset(),
+        episode_extensions=(".m4a", ".m4b"), keeps=frozenset({"url", "image"}),
         max_chapters=CHPL_MAX_CHAPTERS, max_title_bytes=CHPL_MAX_TITLE_BYTES, pads_start=True)
 
     def sniff(self, head: bytes) -> bool:

@@ -26,8 +26,10 @@ from podcast_tool.containers.mp4.chapter_track import (
     chunk_offset_box,
     chunk_offsets,
     parse_chpl,
-    read_text_samples,
+    read_image_samples,
+    read_text_samples_with_links,
 )
+from podcast_tool.images import image_mime
 from podcast_tool.model import Chapter
 
 #: ISO 639-2 "und" packed as in mdhd.
@@ -234,6 +236,24 @@ def _ms(units: int, timescale: int) -> int:
     return round(units * 1000 / timescale)
 
 
+def _artwork(handle: BinaryIO, movie: Movie, timescale: int) -> list[tuple[int, int, bytes]]:
+    """(start ms, end ms, image) of the chapter artwork track's samples (Apple's way)."""
+    for track in movie.chapter_tracks():
+        if track.handler != b"vide":
+            continue
+        scale = track.media_header()[0] or timescale
+        found, position = [], 0
+        for duration, data in read_image_samples(handle, movie.file_size, track.sample_table):
+            found.append((_ms(position, scale), _ms(position + duration, scale), data))
+            position += duration
+        return found
+    return []
+
+
+def _image_at(images: list[tuple[int, int, bytes]], start_ms: int) -> bytes | None:
+    return next((data for begin, end, data in images if begin <= start_ms < end), None)
+
+
 def read_chapters(handle: BinaryIO, movie: Movie) -> list[Chapter]:
     """Chapters from the QuickTime chapter track, else from chpl (ends: next start / end).
 
@@ -250,12 +270,13 @@ def read_chapters(handle: BinaryIO, movie: Movie) -> list[Chapter]:
         timescale = track.media_header()[0]
         if timescale == 0:
             raise BoxError("the chapter track's timescale is 0; the file looks damaged")
-        samples = read_text_samples(handle, movie.file_size, track.sample_table)
+        samples = read_text_samples_with_links(handle, movie.file_size, track.sample_table)
+        images = _artwork(handle, movie, timescale)
         chapters = []
         position = 0
         listed = sorted(start for start, _ in pairs)
         tolerance = 1 + 1000 // timescale
-        for duration, text in samples:
+        for duration, text, href in samples:
             start, end = _ms(position, timescale), _ms(position + duration, timescale)
             position += duration
             index = bisect.bisect_left(listed, start - tolerance)
@@ -266,7 +287,10 @@ def read_chapters(handle: BinaryIO, movie: Movie) -> list[Chapter]:
                 if chapters and chapters[-1].end_ms is not None:
                     chapters[-1].end_ms = start  # a pause: the chapter before ends here
                 continue
-            chapters.append(Chapter(start_ms=start, title=text, end_ms=end))
+            image = _image_at(images, start)
+            chapters.append(Chapter(start_ms=start, title=text, end_ms=end, url=href,
+                                    image_data=image, image_mime=image_mime(image) if image
+                                    else None))
         # Padding before a first chapter that starts later (untitled, by older writers).
         if len(chapters) > 1 and chapters[0].title == "" and chapters[0].start_ms == 0:
             chapters.pop(0)
