@@ -17,6 +17,8 @@ import os
 import stat
 from typing import BinaryIO
 
+from podcast_tool.i18n import N_, _
+
 #: Outlines and sidecars are a few KB; anything over this is not one (and would churn memory).
 MAX_TEXT_BYTES = 50 * 1024 * 1024
 
@@ -27,6 +29,14 @@ class NotRegularFileError(OSError):
 
 class TooLargeError(OSError):
     """The file is larger than what may be read of it."""
+
+
+_REFUSALS = {
+    "a named pipe (FIFO)": N_("is a named pipe (FIFO), not a regular file"),
+    "a device": N_("is a device, not a regular file"),
+    "a socket": N_("is a socket, not a regular file"),
+    "a special file": N_("is a special file, not a regular file"),
+}
 
 
 def kind_of(mode: int) -> str | None:
@@ -47,9 +57,9 @@ def kind_of(mode: int) -> str | None:
 def check_regular(path: str | os.PathLike[str], mode: int) -> None:
     kind = kind_of(mode)
     if kind == "a folder":
-        raise IsADirectoryError(errno.EISDIR, "is a folder, not a file", str(path))
+        raise IsADirectoryError(errno.EISDIR, _("is a folder, not a file"), str(path))
     if kind is not None:
-        raise NotRegularFileError(errno.EINVAL, f"is {kind}, not a regular file", str(path))
+        raise NotRegularFileError(errno.EINVAL, _(_REFUSALS[kind]), str(path))
 
 
 def require_regular(path: str | os.PathLike[str]) -> os.stat_result:
@@ -78,10 +88,12 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_TEXT_BYTES) -> b
     with os.fdopen(fd, "rb") as handle:
         size = os.fstat(fd).st_size
         if size > limit:
-            raise TooLargeError(errno.EFBIG, f"{size:,} bytes; at most {limit:,}", str(path))
+            raise TooLargeError(errno.EFBIG, _("{size} bytes; at most {limit}").format(
+                size=f"{size:,}", limit=f"{limit:,}"), str(path))
         data = handle.read(limit + 1)
     if len(data) > limit:  # it grew since the fstat
-        raise TooLargeError(errno.EFBIG, f"more than {limit:,} bytes", str(path))
+        raise TooLargeError(errno.EFBIG, _("more than {limit} bytes").format(limit=f"{limit:,}"),
+                            str(path))
     return data
 
 
@@ -95,6 +107,6 @@ def describe(error: OSError) -> str:
     if isinstance(error, NotRegularFileError | IsADirectoryError) and error.strerror:
         return error.strerror
     if isinstance(error, FileNotFoundError):
-        return "no such file"
-    return f"cannot read ({error.strerror or error})"
+        return _("no such file")
+    return _("cannot read ({strerror})").format(strerror=error.strerror or error)
 

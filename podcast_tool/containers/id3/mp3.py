@@ -18,7 +18,7 @@ from mutagen.id3._tags import save_frame  # mutagen has no public per-frame enco
 from podcast_tool.containers import Capabilities, WriteOptions, WriteReport
 from podcast_tool.containers.id3.frames import misread_by_libavformat
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
-from podcast_tool.containers.id3.sizes import tag_end, tag_size_without_footer
+from podcast_tool.containers.id3.sizes import tag_end, tag_size, tag_size_without_footer  # noqa: F401
 from podcast_tool.errors import AudioFileError
 from podcast_tool.i18n import _
 from podcast_tool.inplace import apply, changed_spans
