@@ -90,10 +90,13 @@ def read_regular(path: str | os.PathLike[str], limit: int = MAX_TEXT_BYTES) -> b
         if size > limit:
             raise TooLargeError(errno.EFBIG, _("{size} bytes; at most {limit}").format(
                 size=f"{size:,}", limit=f"{limit:,}"), str(path))
-        data = handle.read(limit + 1)
-    if len(data) > limit:  # it grew since the fstat
-        raise TooLargeError(errno.EFBIG, _("more than {limit} bytes").format(limit=f"{limit:,}"),
-                            str(path))
+        data = handle.read(size + 1)  # one byte more tells a file that grew since the fstat
+    if len(data) > size:  # it grew since the fstat: read on, to the bound
+        with os.fdopen(open_regular(path), "rb") as again:
+            data = again.read(limit + 1)
+        if len(data) > limit:
+            raise TooLargeError(errno.EFBIG, _("more than {limit} bytes").format(
+                limit=f"{limit:,}"), str(path))
     return data
 
 
