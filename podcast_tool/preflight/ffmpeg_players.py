@@ -23,7 +23,7 @@ SOURCE = "FFmpeg source: libavformat/id3v2.c (read_chapter), mov.c (mov_read_cha
 
 
 def read(facts: Facts) -> Reading:
-    if facts.container == "mp3":
+    if facts.container in ("mp3", "wav"):
         # read_chapter adds chapters in the order the frames stand, without sorting.
         return embedded(facts, ID3_LABEL, id3_chapters(facts, file_order=True), ends=True)
     if facts.container == "mp4":
