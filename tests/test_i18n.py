@@ -160,7 +160,7 @@ def test_french_messages_follow_french_typography() -> None:
 def decimal_point(text: str) -> bool:
     """A decimal point in prose; versions (ID3v2.3), command-line values ([default: 0.8],
     `--window 2.5`) and the time syntax of chapter files (00:07:00.000) keep theirs."""
-    prose = re.sub(r"\[[^\]]*\]|`[^`]*`|(v|iOS |Android |Bash )\d+(\.\d+)+|\d+(:\d\d)+\.\d+", "",
+    prose = re.sub(r"\[[^\]]*\]|`[^`]*`|(v|iOS |Android |Bash |Podcasting )\d+(\.\d+)+|\d+(:\d\d)+\.\d+", "",
                    text)
     return re.search(r"\d\.\d", prose) is not None
 
