@@ -129,12 +129,11 @@ def pydub_detect_silence(seconds: int) -> float:
     """Seconds pydub's detect_silence takes on ``seconds`` of the replay (8 kHz mono)."""
     import numpy as np
 
-    from podcast_tool.snap.pauses import _audio_segment_class
+    from podcast_tool.sound import segment_from_samples
 
     plan = plan_replay(seconds, [seconds * 500], seed=SEED)
     samples = np.concatenate(list(render_chunks(plan)))
-    pcm = (samples[::2] * 32767).astype("<i2").tobytes()  # 16 kHz → 8 kHz, as we decode
-    segment = _audio_segment_class()(data=pcm, sample_width=2, frame_rate=8000, channels=1)
+    segment = segment_from_samples(samples[::2], 8000)  # 16 kHz → 8 kHz, as we decode
     from pydub.silence import detect_silence
 
     start = time.perf_counter()

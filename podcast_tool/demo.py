@@ -3,8 +3,10 @@
 The sound is speech-like: syllable-rate bursts of shaped noise with a voice
 pitch, phrases separated by short breaths (0.15–0.45 s), and a longer pause
 (1.2–2.5 s) near, not exactly at, each chapter boundary, as in a real replay
-where the outline was written by ear. PCM is generated in chunks with numpy
-and piped to the bundled ffmpeg, so memory stays small for 2.5 hours.
+where the outline was written by ear. Each chunk's speech is generated with numpy,
+then pydub cuts the planned pauses into it (speech fading out and back in around
+them) and lays the room tone over the whole; the chunks are piped to the bundled
+ffmpeg, so memory stays small for 2.5 hours.
 """
 
 from __future__ import annotations
@@ -13,11 +15,15 @@ import subprocess
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.ffmpeg import ffmpeg_exe
 from podcast_tool.i18n import _
 from podcast_tool.model import Episode, effective_ends
+
+if TYPE_CHECKING:
+    from pydub import AudioSegment
 
 SAMPLE_RATE = 16_000
 CHUNK_SECONDS = 30
@@ -25,6 +31,8 @@ CHUNK_SECONDS = 30
 ROOM_NOISE = 0.002
 #: Silence after the last chapter's end, as a real recording has.
 TAIL_MS = 3000
+#: Speech fades out into a pause and back in after it, as a voice does, without a click.
+PAUSE_FADE_MS = 30
 
 
 @dataclass(frozen=True)
@@ -81,6 +89,16 @@ def _speech_chunk(rng, seconds: float):  # type: ignore[no-untyped-def]
     return out
 
 
+def _silence_between(speech: AudioSegment, start_ms: int, end_ms: int) -> AudioSegment:
+    """``speech`` with silence from ``start_ms`` to ``end_ms``, the voice fading around it."""
+    from podcast_tool.sound import audio_segment_class
+
+    before, after = speech[:start_ms], speech[end_ms:]
+    silence = audio_segment_class().silent(duration=end_ms - start_ms, frame_rate=SAMPLE_RATE)
+    return (before.fade_out(min(PAUSE_FADE_MS, len(before))) + silence
+            + after.fade_in(min(PAUSE_FADE_MS, len(after))))
+
+
 def synthesize_replay(
     path: Path,
     duration_ms: int,
@@ -92,6 +110,8 @@ def synthesize_replay(
 ) -> Path:
     """Encode the replay to MP3 at ``path``; ``progress(done_ms, total_ms)`` as it goes."""
     import numpy as np
+
+    from podcast_tool.sound import segment_from_samples
 
     rng = np.random.default_rng(seed)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -108,15 +128,15 @@ def synthesize_replay(
         done = 0
         while done < duration_ms:
             length = min(CHUNK_SECONDS * 1000, duration_ms - done)
-            chunk = _speech_chunk(rng, length / 1000)
+            speech = segment_from_samples(_speech_chunk(rng, length / 1000), SAMPLE_RATE)
             for pause in pauses:  # nobody speaks during the planned pauses that fall in this chunk
                 lo = max(pause.start_ms, done) - done
                 hi = min(pause.end_ms, done + length) - done
                 if hi > lo:
-                    chunk[lo * SAMPLE_RATE // 1000: hi * SAMPLE_RATE // 1000] = 0
-            chunk += ROOM_NOISE * rng.standard_normal(len(chunk)).astype(np.float32)
-            pcm = (np.clip(chunk, -1, 1) * 32767).astype("<i2")
-            encoder.stdin.write(pcm.tobytes())
+                    speech = _silence_between(speech, lo, hi)
+            room = segment_from_samples(ROOM_NOISE * rng.standard_normal(len(speech.raw_data) // 2),
+                                        SAMPLE_RATE)
+            encoder.stdin.write(speech.overlay(room).raw_data)
             done += length
             if progress:
                 progress(done, duration_ms)

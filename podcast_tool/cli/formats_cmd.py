@@ -31,9 +31,10 @@ def command() -> None:
     table.add_column(_("extensions"))
     for feature in FEATURES:
         table.add_column(FEATURE_HEADINGS[feature], justify="center")
+    kept, shown_as_normal = _("yes"), _("shown")
     for chapter_format in all_formats():
-        marks = ["[green]yes[/]" if feature in chapter_format.keeps
-                 else "[dim]shown[/]" if feature == "toc" else "[dim]–[/]"
+        marks = [f"[green]{kept}[/]" if feature in chapter_format.keeps
+                 else f"[dim]{shown_as_normal}[/]" if feature == "toc" else "[dim]–[/]"
                  for feature in FEATURES]
         table.add_row(chapter_format.name, _(chapter_format.label),
                       " ".join(chapter_format.extensions), *marks)

@@ -15,7 +15,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_text, export_chapters, parse_seconds
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode
 
 SECONDS = r"\d+(?:[.,]\d*)?"
@@ -29,7 +29,7 @@ def six_decimals(ms: int) -> str:
 
 class AudacityFormat:
     name = "audacity"
-    label = "Audacity labels"
+    label = N_("Audacity labels")
     extensions = (".txt",)
     keeps = frozenset({"end"})
 

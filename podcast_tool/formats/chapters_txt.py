@@ -12,7 +12,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_text, export_chapters, parse_hms
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode
 from podcast_tool.outline.timecodes import format_hms_ms
 
@@ -22,7 +22,7 @@ SNIFF_RE = re.compile(r"\d{2,}:\d\d:\d\d\.\d{3}(?: .*)?")
 
 class ChaptersTxtFormat:
     name = "chapters-txt"
-    label = "chapters.txt (mp3chaps, mp4v2)"
+    label = N_("chapters.txt (mp3chaps, mp4v2)")
     extensions = (".txt",)
     keeps: frozenset[str] = frozenset()
 

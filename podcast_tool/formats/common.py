@@ -44,7 +44,7 @@ def required_ends(chapters: list[Chapter], episode: Episode, options: ExportOpti
         raise ChapterFormatError(
             _('{format_label} needs an end for every chapter, and the last one ("{title}") has '
               "none").format(
-                format_label=format_label, title=chapters[-1].title),
+                format_label=_(format_label), title=chapters[-1].title),
             path=episode.source, line=chapters[-1].line,
             hint=_("give the recording with --audio, or write the last chapter's end in the outline"))
     return [end for end in ends if end is not None]
@@ -68,7 +68,7 @@ def check_text(text: str, what: str, format_label: str, chapter: Chapter | None,
         names = ", ".join(dict.fromkeys(character_name(c) for c in bad))
         raise ChapterFormatError(
             _("{format_label} cannot hold the {characters} in {what} {text!r}").format(
-                format_label=format_label, characters=names, what=_(TEXT_KINDS.get(what, what)),
+                format_label=_(format_label), characters=names, what=_(TEXT_KINDS.get(what, what)),
                 text=text),
             path=source, line=chapter.line if chapter else None,
             hint=_("remove it from the outline, or export to a format that keeps it (JSON, Podlove)"))
@@ -89,7 +89,7 @@ def check_start_order(chapters: list[Chapter], starts: list[int], format_label: 
             raise ChapterFormatError(
                 _('{format_label} keeps times to the {unit}: "{title}" and "{title2}" would start '
                   "at the same time").format(
-                    format_label=format_label, unit=_(TIME_UNITS.get(unit, unit)), title=first.title,
+                    format_label=_(format_label), unit=_(TIME_UNITS.get(unit, unit)), title=first.title,
                     title2=second.title),
                 path=source, line=second.line,
                 hint=_("move the chapters further apart, or export to a format that keeps "
@@ -121,7 +121,7 @@ def local_image_warnings(chapters: list[Chapter], format_label: str,
         Diagnostic(Severity.WARNING, "image-not-url",
                    _('{format_label}: the image of "{title}" is a local file ({image}); podcast '
                      "apps need a web address").format(
-                       format_label=format_label, title=chapter.title, image=chapter.image),
+                       format_label=_(format_label), title=chapter.title, image=chapter.image),
                    file=file, line=chapter.line,
                    hint=_("upload the image and give its https:// address in the outline"))
         for chapter in chapters

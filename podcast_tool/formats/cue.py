@@ -19,7 +19,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_start_order, check_text, export_chapters
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 FRAMES_PER_SECOND = 75
@@ -59,7 +59,7 @@ def typographic_quotes(text: str) -> str:
 
 class CueFormat:
     name = "cue"
-    label = "CUE sheet"
+    label = N_("CUE sheet")
     extensions = (".cue",)
     keeps: frozenset[str] = frozenset()
 

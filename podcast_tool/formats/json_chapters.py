@@ -14,7 +14,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import export_chapters, local_image_warnings
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 VERSION = "1.2.0"
@@ -50,7 +50,7 @@ def optional_text(entry: dict[str, object], key: str, where: str, source: Path |
 
 class JsonChaptersFormat:
     name = "json"
-    label = "Podcasting 2.0 JSON chapters"
+    label = N_("Podcasting 2.0 JSON chapters")
     extensions = (".json",)
     keeps = frozenset({"end", "url", "image", "toc"})
 

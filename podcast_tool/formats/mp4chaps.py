@@ -12,7 +12,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_text, export_chapters, parse_hms
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode
 from podcast_tool.outline.timecodes import format_hms_ms
 
@@ -21,7 +21,7 @@ LINE_RE = re.compile(r"CHAPTER(\d+)(NAME)?=(.*)", re.IGNORECASE)
 
 class Mp4ChapsFormat:
     name = "mp4chaps"
-    label = "OGM / mp4chaps chapters"
+    label = N_("OGM / mp4chaps chapters")
     extensions = (".txt", ".chapters")
     keeps: frozenset[str] = frozenset()
 

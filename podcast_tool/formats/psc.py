@@ -15,7 +15,7 @@ from xml.parsers import expat
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import character_name, export_chapters, fraction_ms, local_image_warnings
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode
 from podcast_tool.outline.timecodes import format_hms_ms
 
@@ -47,7 +47,7 @@ def attribute(value: str) -> str:
 
 class PodloveFormat:
     name = "psc"
-    label = "Podlove Simple Chapters"
+    label = N_("Podlove Simple Chapters")
     extensions = (".psc", ".xml")
     keeps = frozenset({"url", "image"})
 

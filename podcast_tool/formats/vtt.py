@@ -23,7 +23,7 @@ from podcast_tool.formats.common import (
     fraction_ms,
     required_ends,
 )
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_hms_ms
 
@@ -42,7 +42,7 @@ def escape(title: str) -> str:
 
 class WebVttFormat:
     name = "vtt"
-    label = "WebVTT chapters"
+    label = N_("WebVTT chapters")
     extensions = (".vtt",)
     keeps = frozenset({"end"})
 
@@ -59,12 +59,12 @@ class WebVttFormat:
             if len(lines) > 1 and any(not line.strip() for line in lines):
                 raise ChapterFormatError(
                     _("{label} cannot hold a blank line inside the title {title!r}").format(
-                        label=self.label, title=chapter.title),
+                        label=_(self.label), title=chapter.title),
                     path=episode.source, line=chapter.line)
             if "-->" in chapter.title:
                 raise ChapterFormatError(
                     _('{label} cannot hold "-->" in the title {title!r}').format(
-                        label=self.label, title=chapter.title),
+                        label=_(self.label), title=chapter.title),
                     path=episode.source, line=chapter.line, hint=_('write it as "->" or "→"'))
             timing = f"{format_hms_ms(chapter.start_ms)} --> {format_hms_ms(end)}"
             blocks.append(f"{timing}\n{escape(chapter.title)}")

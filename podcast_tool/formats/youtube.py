@@ -17,7 +17,7 @@ from pathlib import Path
 from podcast_tool.errors import ChapterFormatError
 from podcast_tool.formats import ExportOptions
 from podcast_tool.formats.common import check_start_order, check_text, export_chapters, export_ends
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 
 MIN_CHAPTERS = 3
@@ -35,7 +35,7 @@ def format_seconds(seconds: int) -> str:
 
 class YouTubeFormat:
     name = "youtube"
-    label = "YouTube description timestamps"
+    label = N_("YouTube description timestamps")
     extensions = (".txt",)
     keeps: frozenset[str] = frozenset()
 

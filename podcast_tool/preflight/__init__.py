@@ -39,11 +39,16 @@ class Preflight:
         shown = [r for r in self.reports if r.verdict != "none"]
         warned = [r.app.name for r in self.reports if r.verdict == "warning"]
         missing = [r.app.name for r in self.reports if r.verdict == "none"]
-        parts = [f"preflight: {len(shown)} of {len(self.reports)} apps show the chapters"]
+        from podcast_tool.i18n import _, ngettext
+
+        count = len(self.reports)
+        parts = [ngettext("preflight: {shown} of {count} app shows the chapters",
+                          "preflight: {shown} of {count} apps show the chapters", count).format(
+                              shown=len(shown), count=count)]
         if warned:
-            parts.append("with problems in " + ", ".join(warned))
+            parts.append(_("with problems in {apps}").format(apps=", ".join(warned)))
         if missing:
-            parts.append("none in " + ", ".join(missing))
+            parts.append(_("none in {apps}").format(apps=", ".join(missing)))
         return "; ".join(parts)
 
     def to_dict(self) -> dict[str, object]:
@@ -69,7 +74,9 @@ def summary_after_tagging(audio: str | Path, sidecars: list[Path] | None = None)
     try:
         return preflight(audio, sidecars or [], keys).summary()
     except PodcastToolError as error:
-        return f"preflight: could not read the file back ({error.message})"
+        from podcast_tool.i18n import _
+
+        return _("preflight: could not read the file back ({message})").format(message=error.message)
 
 
 def preflight(audio: str | Path, sidecars: list[str | Path] | None = None,

@@ -13,6 +13,7 @@ import re
 import urllib.parse
 from dataclasses import replace
 
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter
 from podcast_tool.preflight.facts import PODLOVE_NAMESPACE, Facts
 from podcast_tool.preflight.readers import (
@@ -39,8 +40,9 @@ CHPL_SIGNED_LIMIT = 127
 def id3_unsynchronised(facts: Facts, reading: Reading) -> Finding | None:
     if facts.id3 is None or not facts.id3.unsynchronised or not reading.chapters:
         return None
-    return Finding("unsync", "the ID3 tag is unsynchronised: AntennaPod's ID3 reader does not "
-                   "undo it and finds no chapter", hint="tag the file again with podcast-tool",
+    return Finding("unsync", _("the ID3 tag is unsynchronised: AntennaPod's ID3 reader does not "
+                               "undo it and finds no chapter"),
+                   hint=_("tag the file again with podcast-tool"),
                    chapters=[])
 
 
@@ -59,10 +61,10 @@ def id3_link_decoding(facts: Facts, reading: Reading) -> Finding | None:
         chapters.append(chapter)
     if not changed:
         return None
-    return Finding("link-decoded", "AntennaPod URL-decodes MP3 chapter links ('+' becomes a "
-                   "space, '%2F' a slash), so these links break: chapter(s) "
-                   + ", ".join(map(str, changed)),
-                   hint="avoid '+' and percent-escapes in chapter links (use %20 nowhere either)",
+    return Finding("link-decoded", _("AntennaPod URL-decodes MP3 chapter links ('+' becomes a "
+                                     "space, '%2F' a slash), so these links break: chapter(s) "
+                                     "{numbers}").format(numbers=", ".join(map(str, changed))),
+                   hint=_("avoid '+' and percent-escapes in chapter links (use %20 nowhere either)"),
                    chapters=chapters)
 
 
@@ -75,8 +77,10 @@ def id3_untitled(facts: Facts, reading: Reading) -> Finding | None:
         return None
     chapters = [replace(c, title=str(index)) if index in missing else c
                 for index, c in enumerate(reading.chapters)]
-    return Finding("untitled", f"{len(missing)} chapter(s) have no title: AntennaPod shows their "
-                   "number instead", hint="give every chapter a title", chapters=chapters)
+    return Finding("untitled", _("{missing_count} chapter(s) have no title: AntennaPod shows their "
+                                 "number instead").format(
+                                   missing_count=len(missing)),
+                   hint=_("give every chapter a title"), chapters=chapters)
 
 
 ID3_RULES = (
@@ -91,17 +95,17 @@ ID3_RULES = (
 def chpl_missing(facts: Facts, reading: Reading) -> Finding | None:
     if reading.chapters or facts.mp4 is None or not facts.mp4.track:
         return None
-    return Finding("no-chpl", "the MP4 has only a QuickTime chapter track: AntennaPod reads "
-                   "only the Nero chapter list (chpl)", hint="tag the file with podcast-tool "
-                   "(it writes both forms)")
+    return Finding("no-chpl", _("the MP4 has only a QuickTime chapter track: AntennaPod reads only "
+                                "the Nero chapter list (chpl)"), hint=_("tag the file with podcast-tool (it "
+                                                               "writes both forms)"))
 
 
 def chpl_layout(facts: Facts, reading: Reading) -> Finding | None:
     if not reading.chapters or facts.mp4 is None or facts.mp4.chpl_reserved_zero:
         return None
-    return Finding("chpl-count", "the chpl box is not version 1 with zero reserved bytes: "
-                   "AntennaPod reads its chapter count from the wrong bytes",
-                   hint="tag the file again with podcast-tool", chapters=[])
+    return Finding("chpl-count", _("the chpl box is not version 1 with zero reserved bytes: "
+                                   "AntennaPod reads its chapter count from the wrong bytes"),
+                   hint=_("tag the file again with podcast-tool"), chapters=[])
 
 
 def chpl_long_title(facts: Facts, reading: Reading) -> Finding | None:
@@ -113,11 +117,14 @@ def chpl_long_title(facts: Facts, reading: Reading) -> Finding | None:
     start = facts.mp4.chpl[first].start_ms
     kept = [c for c in reading.chapters
             if any(e.start_ms == c.start_ms for e in facts.mp4.chpl[:first])]
-    return Finding("chpl-title", f"chapter {first + 1}'s title takes {len(facts.mp4.chpl[first].raw)}"
-                   f" bytes in chpl: AntennaPod reads title lengths as signed bytes (at most "
-                   f"{CHPL_SIGNED_LIMIT}) and stops there; it lists {len(kept)} chapter(s), "
-                   f"none from {start // 1000} s on",
-                   hint="tag the file again with podcast-tool: it cuts chpl titles at 127 bytes",
+    return Finding("chpl-title", _("chapter {value}'s title takes {raw_count} bytes in chpl: "
+                                   "AntennaPod reads title lengths as signed bytes (at most "
+                                   "{chpl_signed_limit}) and stops there; it lists {kept_count} "
+                                   "chapter(s), none from {value2} s on").format(
+                                     value=first + 1, raw_count=len(facts.mp4.chpl[first].raw),
+                                     chpl_signed_limit=CHPL_SIGNED_LIMIT, kept_count=len(kept),
+                                     value2=start // 1000),
+                   hint=_("tag the file again with podcast-tool: it cuts chpl titles at 127 bytes"),
                    chapters=kept)
 
 
@@ -147,16 +154,18 @@ def vorbis_reading(facts: Facts) -> Reading:
         if attribute == "":
             if ident in starts:
                 return Reading(source=VORBIS_LABEL, findings=[Finding(
-                    "vorbis-ids", f"comment {key} has the same two-digit id as an earlier "
-                    "chapter: AntennaPod takes the id from two digits of the number only, fails "
-                    "and lists no chapter", hint="at most 100 chapters (CHAPTER000 to CHAPTER099)")])
+                    "vorbis-ids", _("comment {key} has the same two-digit id as an earlier "
+                                    "chapter: AntennaPod takes the id from two digits of the "
+                                    "number only, fails and lists no chapter").format(
+                                      key=key), hint=_("at most 100 chapters (CHAPTER000 to CHAPTER099)"))])
             from podcast_tool.containers.vorbis import parse_chapter_time
 
             start = parse_chapter_time(value.split("-->")[0])
             if start is None:
                 return Reading(source=VORBIS_LABEL, findings=[Finding(
-                    "vorbis-time", f"{key}={value!r} is not a time AntennaPod reads: no chapter "
-                    "is listed")])
+                    "vorbis-time", _("{key}={value!r} is not a time AntennaPod reads: no chapter "
+                                     "is listed").format(
+                                       key=key, value=value))])
             starts[ident] = start
             order.append(ident)
         elif attribute == "name" and ident in starts:
@@ -180,9 +189,12 @@ def podlove_namespace(facts: Facts, reading: Reading) -> Finding | None:
     sidecar = facts.sidecar("podlove")
     if sidecar is None or not sidecar.odd_namespaces:
         return None
-    return Finding("podlove-namespace", f"{sidecar.path.name} declares "
-                   f"{sidecar.odd_namespaces[0]!r}: AntennaPod knows Podlove chapters only under "
-                   f"{PODLOVE_NAMESPACE!r} and ignores them", hint="use the exact namespace URI",
+    return Finding("podlove-namespace", _("{name} declares {odd_namespaces!r}: AntennaPod knows "
+                                          "Podlove chapters only under {podlove_namespace!r} and "
+                                          "ignores them").format(
+                                            name=sidecar.path.name, odd_namespaces=sidecar.odd_namespaces[0],
+                                            podlove_namespace=PODLOVE_NAMESPACE),
+                   hint=_("use the exact namespace URI"),
                    chapters=[])
 
 
@@ -190,8 +202,9 @@ def json_hidden_shown(facts: Facts, reading: Reading) -> Finding | None:
     hidden = [index + 1 for index, c in enumerate(reading.chapters) if not c.toc]
     if not hidden:
         return None
-    return Finding("toc-ignored", "AntennaPod ignores toc: false and lists hidden chapter(s) "
-                   + ", ".join(map(str, hidden)), problem=False)
+    return Finding("toc-ignored", _("AntennaPod ignores toc: false and lists hidden chapter(s) "
+                                    "{numbers}").format(numbers=", ".join(map(str, hidden))),
+                   problem=False)
 
 
 JSON_RULES = (
@@ -214,14 +227,17 @@ def merge(first: Reading, second: Reading) -> Reading:
     if len(second.chapters) != len(first.chapters):
         winner, other = ((second, first) if len(second.chapters) > len(first.chapters)
                          else (first, second))
-        winner.findings.append(Finding("merge-count", f"{winner.source} has more chapters than "
-                                       f"{other.source}: AntennaPod shows only its list",
+        winner.findings.append(Finding("merge-count", _("{source} has more chapters than "
+                                                        "{source2}: AntennaPod shows only its list").format(
+                                                          source=winner.source, source2=other.source),
                                        problem=False))
         return winner
     pairs = list(zip(first.chapters, second.chapters, strict=True))
     if any(abs(a.start_ms - b.start_ms) > MERGE_TOLERANCE_MS for a, b in pairs):
-        first.findings.append(Finding("merge-apart", f"{first.source} and {second.source} have "
-                                      "starts more than 1 s apart: AntennaPod does not merge them",
+        first.findings.append(Finding("merge-apart", _("{source} and {source2} have starts more "
+                                                       "than 1 s apart: AntennaPod does not merge "
+                                                       "them").format(
+                                                         source=first.source, source2=second.source),
                                       problem=False))
         return first
     second.chapters = [replace(b, title=b.title or a.title, url=b.url or a.url,
@@ -242,8 +258,9 @@ def read(facts: Facts) -> Reading:
         media = apply_rules(VORBIS_RULES, facts, vorbis_reading(facts))
     else:
         media = Reading(findings=[Finding(
-            "format", f"AntennaPod has no chapter reader for {facts.container.upper()} files",
-            hint="publish a JSON chapters file with the episode (export --format json)")]
+            "format", _("AntennaPod has no chapter reader for {upper} files").format(
+                          upper=facts.container.upper()),
+            hint=_("publish a JSON chapters file with the episode (export --format json)"))]
             if facts.container == "flac" else [])
     podlove = apply_rules(PODLOVE_RULES, facts, from_sidecar(facts.sidecar("podlove"), links=True,
                                                              images=True))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podcast_tool.i18n import _
 from podcast_tool.images import picture_info
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import (
@@ -26,22 +27,24 @@ def read(facts: Facts) -> Reading:
     if facts.container == "mp3":
         if facts.id3 is not None and facts.id3.chapters and facts.id3.toc_children is None:
             return Reading(findings=[Finding(
-                "no-ctoc", "the MP3 has CHAP frames but no top-level CTOC: Apple Podcasts lists "
-                "no chapters", hint="tag the file again with podcast-tool (it writes the CTOC)")])
+                "no-ctoc", _("the MP3 has CHAP frames but no top-level CTOC: Apple Podcasts lists "
+                             "no chapters"),
+                hint=_("tag the file again with podcast-tool (it writes the CTOC)"))])
         reading = embedded(facts, ID3_LABEL, id3_chapters(facts), images=True, links=True)
     elif facts.container == "mp4":
         reading = embedded(facts, TRACK_LABEL, track_chapters(facts), images=True, links=True)
     else:
         return Reading(findings=[Finding(
-            "format", f"Apple Podcasts does not play {facts.container.upper()} episodes",
-            hint="publish MP3 or M4A for Apple Podcasts")])
+            "format", _("Apple Podcasts does not play {upper} episodes").format(
+                          upper=facts.container.upper()),
+            hint=_("publish MP3 or M4A for Apple Podcasts"))])
     if reading.chapters:
         return reading
     # Podcasting 2.0 <podcast:chapters> JSON is read since iOS 26.2 (Apple's release notes).
     json = from_sidecar(facts.sidecar("json"), images=True, links=True)
     if json.chapters:
-        json.findings.append(Finding("json-recent", "JSON chapters are read from iOS 26.2 on; "
-                                     "older devices list none", problem=False))
+        json.findings.append(Finding("json-recent", _("JSON chapters are read from iOS 26.2 on; "
+                                                      "older devices list none"), problem=False))
         return json
     # Apple Podcasts for Creators, "Add chapters": timestamps in the episode description.
     return from_sidecar(facts.sidecar("description"))
@@ -55,17 +58,18 @@ def v24_risk(facts: Facts, reading: Reading) -> Finding | None:
     if not long and len(facts.id3.chapters) < MANY_CHAPTERS:
         return None
     what = "long titles" if long else f"{len(facts.id3.chapters)} chapters"
-    return Finding("id3v24", f"ID3v2.4 with {what}: chapter lists like this were reported "
-                   "broken in Apple Podcasts and worked again in ID3v2.3",
-                   hint="tag with --id3v2 3 (the default)")
+    return Finding("id3v24", _("ID3v2.4 with {what}: chapter lists like this were reported broken "
+                               "in Apple Podcasts and worked again in ID3v2.3").format(
+                                 what=what),
+                   hint=_("tag with --id3v2 3 (the default)"))
 
 
 def untitled_lead(facts: Facts, reading: Reading) -> Finding | None:
     if reading.source != TRACK_LABEL or not reading.chapters or reading.chapters[0].title:
         return None
-    return Finding("untitled-first", "the chapter track starts with an untitled sample: Apple "
-                   "Podcasts lists an untitled first chapter",
-                   hint="tag the file again with this podcast-tool: it titles that sample")
+    return Finding("untitled-first", _("the chapter track starts with an untitled sample: Apple "
+                                       "Podcasts lists an untitled first chapter"),
+                   hint=_("tag the file again with this podcast-tool: it titles that sample"))
 
 
 def artwork(facts: Facts, reading: Reading) -> Finding | None:
@@ -82,8 +86,10 @@ def artwork(facts: Facts, reading: Reading) -> Finding | None:
             bad.append(f"{index + 1} (transparent PNG)")
     if not bad:
         return None
-    return Finding("artwork", f"chapter images Apple Podcasts does not show: {', '.join(bad)}",
-                   hint=f"JPEG or PNG without transparency, at most {MAX_SIDE}×{MAX_SIDE}")
+    return Finding("artwork", _("chapter images Apple Podcasts does not show: {join}").format(
+                                  join=', '.join(bad)),
+                   hint=_("JPEG or PNG without transparency, at most {max_side}×{max_side}").format(
+                            max_side=MAX_SIDE))
 
 
 _spotify_like = description_rules("Apple Podcasts", min_seconds=0, short_hides_all=False,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podcast_tool.i18n import _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import ID3_LABEL, TRACK_LABEL, embedded, id3_chapters, track_chapters
 from podcast_tool.preflight.rules import App, Finding, Reading, Rule
@@ -12,26 +13,27 @@ def read(facts: Facts) -> Reading:
         return embedded(facts, ID3_LABEL, id3_chapters(facts), images=True, links=True)
     if facts.container == "mp4":
         return embedded(facts, TRACK_LABEL, track_chapters(facts), images=True, links=True)
-    return Reading(findings=[Finding("format", f"Castro reads no chapters in "
-                                     f"{facts.container.upper()} files",
-                                     hint="publish MP3 or M4A")])
+    return Reading(findings=[Finding("format", _("Castro reads no chapters in {upper} files").format(
+                                                   upper=facts.container.upper()),
+                                     hint=_("publish MP3 or M4A"))])
 
 
 def feed_ignored(facts: Facts, reading: Reading) -> Finding | None:
     feed = [s.path.name for s in facts.sidecars if s.role in ("json", "podlove")]
     if not feed:
         return None
-    return Finding("feed-ignored", f"Castro ignores feed chapters ({', '.join(feed)})",
+    return Finding("feed-ignored", _("Castro ignores feed chapters ({join})").format(
+                                       join=', '.join(feed)),
                    problem=not reading.chapters,
-                   hint=None if reading.chapters else "embed the chapters in the audio")
+                   hint=None if reading.chapters else _("embed the chapters in the audio"))
 
 
 def untitled_lead(facts: Facts, reading: Reading) -> Finding | None:
     if reading.source != TRACK_LABEL or not reading.chapters or reading.chapters[0].title:
         return None
-    return Finding("untitled-first", "the chapter track starts with an untitled sample, listed "
-                   "as an untitled first chapter",
-                   hint="tag the file again with this podcast-tool: it titles that sample")
+    return Finding("untitled-first", _("the chapter track starts with an untitled sample, listed "
+                                       "as an untitled first chapter"),
+                   hint=_("tag the file again with this podcast-tool: it titles that sample"))
 
 
 APP = App(

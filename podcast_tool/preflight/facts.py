@@ -138,7 +138,9 @@ def read_id3(path: Path, tags: object) -> Id3Facts:
         head = handle.read(10)
         size = syncsafe(head[6:10]) if head[:3] == b"ID3" else 0
         tag = head + handle.read(size)
-    version = tag[3] if tag[:3] == b"ID3" else 3
+    if tag[:3] != b"ID3":  # a WAV's tag stands in its id3 chunk: mutagen's version, no sizes
+        tag = bytes([0x49, 0x44, 0x33, getattr(tags, "version", (2, 3))[1] or 3, 0, 0])
+    version = tag[3]
     sizes = chapter_sub_frames(tag)
     toc_children = None
     for toc in tags.getall("CTOC"):  # type: ignore[attr-defined]
@@ -239,9 +241,8 @@ def gather(audio: Path, sidecars: list[Path]) -> Facts:
     def read() -> None:
         parsed: Any = audio_file.parsed()
         if container.name in ("mp3", "wav"):
-            if container.name == "mp3":
-                facts.id3 = read_id3(audio, parsed.tags())
-                facts.title = audio_file.read().title
+            facts.id3 = read_id3(audio, parsed.tags())
+            facts.title = audio_file.read().title
         elif container.name == "mp4":
             facts.mp4, facts.title = read_mp4(audio, parsed)
         else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from podcast_tool.containers.id3.frames import SYNCSAFE_SAME_BELOW
+from podcast_tool.i18n import _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import (
     CHPL_LABEL,
@@ -22,7 +23,7 @@ SOURCE = "FFmpeg source: libavformat/id3v2.c (read_chapter), mov.c (mov_read_cha
 
 
 def read(facts: Facts) -> Reading:
-    if facts.container == "mp3":
+    if facts.container in ("mp3", "wav"):
         # read_chapter adds chapters in the order the frames stand, without sorting.
         return embedded(facts, ID3_LABEL, id3_chapters(facts, file_order=True), ends=True)
     if facts.container == "mp4":
@@ -45,10 +46,12 @@ def id3v24_sub_frames(facts: Facts, reading: Reading) -> Finding | None:
     lost_ids = {(c.start_ms, c.title or "") for c in lost}
     kept = [c for c in reading.chapters if (c.start_ms, c.title) not in lost_ids]
     names = ", ".join(repr((c.title or "")[:40]) for c in lost[:5]) + (" …" if len(lost) > 5 else "")
-    return Finding("id3v24-lost", f"ID3v2.4: {len(lost)} chapter(s) have a title, description "
-                   f"or image of 128 bytes or more, which libavformat misreads (it reads v2.4 "
-                   f"sub-frame sizes as plain integers): they disappear ({names})",
-                   hint="tag with --id3v2 3 (the default)", chapters=kept)
+    return Finding("id3v24-lost", _("ID3v2.4: {lost_count} chapter(s) have a title, description or "
+                                    "image of 128 bytes or more, which libavformat misreads (it "
+                                    "reads v2.4 sub-frame sizes as plain integers): they disappear "
+                                    "({names})").format(
+                                      lost_count=len(lost), names=names),
+                   hint=_("tag with --id3v2 3 (the default)"), chapters=kept)
 
 
 def untitled_samples(facts: Facts, reading: Reading) -> Finding | None:
@@ -57,10 +60,11 @@ def untitled_samples(facts: Facts, reading: Reading) -> Finding | None:
     untitled = [index + 1 for index, c in enumerate(reading.chapters) if not c.title]
     if not untitled:
         return None
-    return Finding("untitled", f"chapter track sample(s) {', '.join(map(str, untitled))} have no "
-                   "title: listed as untitled chapters",
-                   hint="tag the file again with this podcast-tool: it titles the pre-roll and "
-                   "pauses")
+    return Finding("untitled", _("chapter track sample(s) {join} have no title: listed as untitled "
+                                 "chapters").format(
+                                   join=', '.join(map(str, untitled))),
+                   hint=_("tag the file again with this podcast-tool: it titles the pre-roll and "
+                          "pauses"))
 
 
 APP = App(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podcast_tool.i18n import _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import ID3_LABEL, embedded, from_sidecar, id3_chapters
 from podcast_tool.preflight.rules import App, Finding, Reading, Rule, whole_seconds_note
@@ -22,8 +23,9 @@ def missing_titles(facts: Facts, reading: Reading) -> Finding | None:
         return None
     if all(c.title is not None for c in facts.id3.chapters):
         return None
-    return Finding("no-tit2", "a CHAP frame has no TIT2 title: Kasts assumes every chapter has "
-                   "one and lists no chapters", hint="give every chapter a title", chapters=[])
+    return Finding("no-tit2", _("a CHAP frame has no TIT2 title: Kasts assumes every chapter has "
+                                "one and lists no chapters"),
+                   hint=_("give every chapter a title"), chapters=[])
 
 
 APP = App(

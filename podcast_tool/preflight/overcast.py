@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podcast_tool.i18n import _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import ID3_LABEL, TRACK_LABEL, embedded, id3_chapters, track_chapters
 from podcast_tool.preflight.rules import App, Finding, Reading, Rule
@@ -12,24 +13,24 @@ def read(facts: Facts) -> Reading:
         return embedded(facts, ID3_LABEL, id3_chapters(facts), images=True, links=True)
     if facts.container == "mp4":
         return embedded(facts, TRACK_LABEL, track_chapters(facts), images=True, links=True)
-    return Reading(findings=[Finding("format", f"Overcast reads no chapters in "
-                                     f"{facts.container.upper()} files",
-                                     hint="publish MP3 or M4A")])
+    return Reading(findings=[Finding("format", _("Overcast reads no chapters in {upper} files").format(
+                                                   upper=facts.container.upper()),
+                                     hint=_("publish MP3 or M4A"))])
 
 
 def needs_ctoc(facts: Facts, reading: Reading) -> Finding | None:
     if facts.id3 is None or not reading.chapters or facts.id3.toc_children is not None:
         return None
-    return Finding("no-ctoc", "the MP3 has no top-level CTOC: Overcast lists no chapters",
-                   hint="tag the file again with podcast-tool (it writes the CTOC)", chapters=[])
+    return Finding("no-ctoc", _("the MP3 has no top-level CTOC: Overcast lists no chapters"),
+                   hint=_("tag the file again with podcast-tool (it writes the CTOC)"), chapters=[])
 
 
 def untitled_lead(facts: Facts, reading: Reading) -> Finding | None:
     if reading.source != TRACK_LABEL or not reading.chapters or reading.chapters[0].title:
         return None
-    return Finding("untitled-first", "the chapter track starts with an untitled sample, listed "
-                   "as an untitled first chapter",
-                   hint="tag the file again with this podcast-tool: it titles that sample")
+    return Finding("untitled-first", _("the chapter track starts with an untitled sample, listed "
+                                       "as an untitled first chapter"),
+                   hint=_("tag the file again with this podcast-tool: it titles that sample"))
 
 
 APP = App(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from podcast_tool.i18n import _
 from podcast_tool.outline.text import is_web_url
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import ID3_LABEL, embedded, from_sidecar, id3_chapters
@@ -17,13 +18,15 @@ def read(facts: Facts) -> Reading:
     if file_reading.chapters:
         if json is not None and json.chapters:
             file_reading.findings.append(Finding(
-                "file-wins", f"the MP3's chapters are shown, not {json.path.name}'s", problem=False))
+                "file-wins", _("the MP3's chapters are shown, not {name}'s").format(name=json.path.name),
+                problem=False))
         return file_reading
     reading = from_sidecar(json, images=True, links=True)
     if facts.container in ("mp4", "ogg", "opus", "flac") and not reading.chapters:
         reading.findings.append(Finding(
-            "format", f"Pocket Casts for Android reads no chapters in {facts.container.upper()} "
-            "files", hint="publish a JSON chapters file with the episode (export --format json)"))
+            "format", _("Pocket Casts for Android reads no chapters in {upper} files").format(
+                          upper=facts.container.upper()),
+            hint=_("publish a JSON chapters file with the episode (export --format json)")))
     return reading
 
 
@@ -31,7 +34,8 @@ def hidden(facts: Facts, reading: Reading) -> Finding | None:
     hidden_ones = [c for c in reading.chapters if not c.toc]
     if not hidden_ones:
         return None
-    return Finding("toc-false", f"{len(hidden_ones)} chapter(s) marked toc: false are not listed",
+    return Finding("toc-false", _("{hidden_ones_count} chapter(s) marked toc: false are not listed").format(
+                                    hidden_ones_count=len(hidden_ones)),
                    problem=False, chapters=[c for c in reading.chapters if c.toc])
 
 
@@ -40,8 +44,8 @@ def web_links_only(facts: Facts, reading: Reading) -> Finding | None:
                if c.url and not is_web_url(c.url)]
     if not dropped or not reading.links:
         return None
-    return Finding("links", f"links that are not http(s) are not shown: chapter(s) "
-                   f"{', '.join(map(str, dropped))}", hint="use http:// or https:// links",
+    return Finding("links", _("links that are not http(s) are not shown: chapter(s) {join}").format(
+                                join=', '.join(map(str, dropped))), hint=_("use http:// or https:// links"),
                    chapters=[replace(c, url=None) if c.url and not is_web_url(c.url) else c
                              for c in reading.chapters])
 

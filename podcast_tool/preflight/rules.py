@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from podcast_tool.i18n import _
 from podcast_tool.model import Chapter
 from podcast_tool.preflight.facts import Facts
 
@@ -128,7 +129,7 @@ def evaluate(app: App, facts: Facts) -> AppReport:
     reading = apply_rules(app.rules, facts, app.read(facts))
     findings = reading.findings
     if not reading.chapters and not any(f.problem for f in findings):
-        findings.append(Finding("no-chapters", "lists no chapters from these files",
+        findings.append(Finding("no-chapters", _("lists no chapters from these files"),
                                 hint=app.none_hint or None))
     return AppReport(app, reading, findings)
 
@@ -143,8 +144,10 @@ def whole_seconds_note(app_name: str) -> Callable[[Facts, Reading], Finding | No
     def check(facts: Facts, reading: Reading) -> Finding | None:
         if not any(c.start_ms % 1000 for c in reading.chapters):
             return None
-        return Finding("whole-seconds", f"{app_name} reads whole seconds: starts are cut to the "
-                       "second before", problem=False, chapters=whole_seconds(reading.chapters))
+        return Finding("whole-seconds", _("{app_name} reads whole seconds: starts are cut to the "
+                                          "second before").format(
+                                            app_name=app_name),
+                       problem=False, chapters=whole_seconds(reading.chapters))
     return check
 
 
@@ -158,8 +161,9 @@ def description_rules(app_name: str, *, min_seconds: int, short_hides_all: bool,
             return None
         if reading.chapters[0].start_ms < 1000:
             return None
-        return Finding("first-not-at-zero", f"{app_name} shows description chapters only when the "
-                       "first starts at 0:00", hint="export with --add-zero-chapter",
+        return Finding("first-not-at-zero", _("{app_name} shows description chapters only when the "
+                                              "first starts at 0:00").format(
+                                                app_name=app_name), hint=_("export with --add-zero-chapter"),
                        chapters=[])
 
     def at_least_three(facts: Facts, reading: Reading) -> Finding | None:
@@ -167,8 +171,10 @@ def description_rules(app_name: str, *, min_seconds: int, short_hides_all: bool,
             return None
         if len(reading.chapters) >= 3:
             return None
-        return Finding("too-few", f"{app_name} needs at least 3 chapters; there are "
-                       f"{len(reading.chapters)}", hint="add chapters", chapters=[])
+        return Finding("too-few", _("{app_name} needs at least 3 chapters; there are "
+                                    "{chapters_count}").format(
+                                      app_name=app_name, chapters_count=len(reading.chapters)),
+                       hint=_("add chapters"), chapters=[])
 
     def long_enough(facts: Facts, reading: Reading) -> Finding | None:
         chapters = reading.chapters
@@ -179,18 +185,24 @@ def description_rules(app_name: str, *, min_seconds: int, short_hides_all: bool,
                  if end - c.start_ms < min_seconds * 1000]
         if not short:
             return None
-        return Finding("too-short", f"{app_name} wants chapters of {min_seconds} s or more; "
-                       f"chapter(s) {', '.join(map(str, short))} are shorter"
-                       + (", so it shows none" if short_hides_all else ""),
-                       hint="merge the short chapters with their neighbours",
+        message = (_("{app_name} wants chapters of {seconds} s or more; chapter(s) {numbers} are "
+                     "shorter, so it shows none") if short_hides_all
+                   else _("{app_name} wants chapters of {seconds} s or more; chapter(s) {numbers} "
+                          "are shorter"))
+        return Finding("too-short", message.format(app_name=app_name, seconds=min_seconds,
+                                                   numbers=", ".join(map(str, short))),
+                       hint=_("merge the short chapters with their neighbours"),
                        chapters=[] if short_hides_all else None)
 
     def titles_fit(facts: Facts, reading: Reading) -> Finding | None:
         long = [index + 1 for index, c in enumerate(reading.chapters) if len(c.title) > title_chars]
         if not long:
             return None
-        return Finding("long-titles", f"{app_name} {title_advice} ({title_chars} characters); "
-                       f"chapter(s) {', '.join(map(str, long))} are longer", problem=False,
-                       hint="shorten the titles, or put the detail in the description")
+        return Finding("long-titles", _("{app_name} {title_advice} ({title_chars} characters); "
+                                        "chapter(s) {join} are longer").format(
+                                          app_name=app_name, title_advice=_(title_advice),
+                                          title_chars=title_chars, join=", ".join(map(str, long))),
+                       problem=False,
+                       hint=_("shorten the titles, or put the detail in the description"))
 
     return [first_at_zero, at_least_three, long_enough, titles_fit]

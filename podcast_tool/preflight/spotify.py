@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podcast_tool.i18n import N_
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import from_sidecar
 from podcast_tool.preflight.rules import App, Reading, Rule, description_rules
@@ -20,7 +21,7 @@ def read(facts: Facts) -> Reading:
 
 _first, _three, _long, _titles = description_rules(
     "Spotify", min_seconds=MIN_SECONDS, short_hides_all=False, title_chars=TITLE_CHARACTERS,
-    title_advice="recommends titles under")
+    title_advice=N_("recommends titles under"))
 
 APP = App(
     key="spotify",

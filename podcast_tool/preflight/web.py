@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podcast_tool.i18n import _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import from_sidecar
 from podcast_tool.preflight.rules import App, Finding, Reading, Rule
@@ -18,9 +19,10 @@ def cue_ends(facts: Facts, reading: Reading) -> Finding | None:
             if c.end_ms is not None and c.end_ms > facts.duration_ms + 1000]
     if not late:
         return None
-    return Finding("past-end", f"chapter cue(s) {', '.join(map(str, late))} end after the "
-                   "audio: the player never reaches their end", hint="export the WebVTT again "
-                   "from the tagged audio")
+    return Finding("past-end", _("chapter cue(s) {join} end after the audio: the player never "
+                                 "reaches their end").format(
+                                   join=', '.join(map(str, late))), hint=_("export the WebVTT again "
+                                                                       "from the tagged audio"))
 
 
 APP = App(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from podcast_tool.i18n import N_
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import from_sidecar
 from podcast_tool.preflight.rules import App, Reading, Rule, description_rules
@@ -18,7 +19,7 @@ def read(facts: Facts) -> Reading:
 
 _first, _three, _long, _titles = description_rules(
     "YouTube", min_seconds=MIN_SECONDS, short_hides_all=True, title_chars=TITLE_CHARACTERS,
-    title_advice="shows titles only to about")
+    title_advice=N_("shows titles only to about"))
 
 APP = App(
     key="youtube",

@@ -4,7 +4,7 @@ Only the windows around chapter boundaries are ever decoded, never the whole fil
 work grows with the number of chapters and not with the length of the recording.
 
 Decoding (``decode_window``): the bundled ffmpeg decodes one window to mono 16-bit PCM at
-8 kHz on a pipe, and pydub wraps it in an ``AudioSegment``. ffmpeg's input seeking (``-ss``
+8 kHz on a pipe, read straight into numpy samples. ffmpeg's input seeking (``-ss``
 before ``-i``) is exact for MP3, FLAC and Opus, but with AAC (M4A) it lands up to one
 frame (23 ms) late and with Vorbis it is off now and then; so the input seek goes
 ``PREROLL_MS`` early and an output-side ``-ss`` trims to the exact time by timestamps. With
@@ -35,7 +35,6 @@ shorter than ``BRIDGE_MS`` (a click) count as one.
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -46,7 +45,6 @@ from podcast_tool.i18n import _
 
 if TYPE_CHECKING:
     import numpy as np
-    from pydub import AudioSegment
 
 #: Sample rate of decoded windows: ample for speech energy, and cheap.
 SAMPLE_RATE = 8000
@@ -105,45 +103,43 @@ class PauseScan:
         return self.contrast_db < MIN_CONTRAST_DB
 
 
-def _audio_segment_class() -> type[AudioSegment]:
-    with warnings.catch_warnings():
-        # pydub warns when no system ffmpeg is on PATH (we never let it run one) and Python
-        # 3.11–3.12 warn that its audioop is deprecated: neither concerns our users.
-        warnings.simplefilter("ignore")
-        from pydub import AudioSegment
-    return AudioSegment
-
-
-def window_args(audio: Path, start_ms: int, length_ms: int) -> list[str | Path]:
-    """ffmpeg arguments decoding one window to mono 8 kHz s16le on stdout."""
+def window_args(audio: Path, start_ms: int, length_ms: int, *, sample_rate: int = SAMPLE_RATE,
+                filters: str = f"highpass=f={HIGHPASS_HZ}") -> list[str | Path]:
+    """ffmpeg arguments decoding one window to mono s16le on stdout (8 kHz, rumble filtered)."""
     start_ms = max(0, start_ms)
     seek_ms = max(0, start_ms - PREROLL_MS)
     args: list[str | Path] = []
     if seek_ms:
         args += ["-ss", f"{seek_ms / 1000:.3f}"]
     return args + ["-i", audio, "-map", "0:a:0", "-ss", f"{(start_ms - seek_ms) / 1000:.3f}",
-                   "-t", f"{length_ms / 1000:.3f}", "-af", f"highpass=f={HIGHPASS_HZ}",
-                   "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-"]
+                   "-t", f"{length_ms / 1000:.3f}", *(["-af", filters] if filters else []),
+                   "-ac", "1", "-ar", str(sample_rate), "-f", "s16le", "-"]
 
 
-def decode_window(audio: Path, start_ms: int, length_ms: int) -> AudioSegment:
-    """Mono 8 kHz audio of ``audio`` from ``start_ms`` for ``length_ms`` (less at the end)."""
+def decode_pcm(audio: Path, start_ms: int, length_ms: int, *, sample_rate: int = SAMPLE_RATE,
+               filters: str = f"highpass=f={HIGHPASS_HZ}") -> bytes:
+    """Mono s16le PCM of ``audio`` from ``start_ms`` for ``length_ms`` (less at the end)."""
     try:
-        result = run_ffmpeg(window_args(audio, start_ms, length_ms))
+        result = run_ffmpeg(window_args(audio, start_ms, length_ms, sample_rate=sample_rate,
+                                        filters=filters))
     except PodcastToolError as error:
         raise AudioFileError(_("cannot decode the audio ({message})").format(message=error.message),
                              path=audio) from error
-    data = result.stdout
-    data = data[: len(data) - len(data) % 2]
-    return _audio_segment_class()(data=data, sample_width=2, frame_rate=SAMPLE_RATE, channels=1)
+    return result.stdout
 
 
-def frame_levels(segment: AudioSegment) -> np.ndarray:
-    """Level of each 10 ms frame in dBFS, mean power smoothed over 50 ms."""
+def decode_window(audio: Path, start_ms: int, length_ms: int) -> np.ndarray:
+    """Mono 8 kHz samples of ``audio`` from ``start_ms`` for ``length_ms`` (less at the end)."""
+    from podcast_tool.sound import pcm_samples
+
+    return pcm_samples(decode_pcm(audio, start_ms, length_ms))
+
+
+def frame_levels(samples: np.ndarray) -> np.ndarray:
+    """Level of each 10 ms frame of 8 kHz ``samples`` in dBFS, mean power smoothed over 50 ms."""
     import numpy as np
 
-    samples = np.frombuffer(segment.raw_data, dtype="<i2").astype(np.float32) / 32768.0
-    per_frame = segment.frame_rate * FRAME_MS // 1000
+    per_frame = SAMPLE_RATE * FRAME_MS // 1000
     count = len(samples) // per_frame
     if count == 0:
         return np.zeros(0, dtype=np.float64)

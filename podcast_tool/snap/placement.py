@@ -361,7 +361,7 @@ def _taken(rows: list[SnapRow], boundary: Boundary) -> tuple[int, int] | None:
 def _row(episode: Episode, boundary: Boundary) -> SnapRow:
     indexes = boundary.starts or boundary.ends
     chapter = episode.chapters[indexes[0]]
-    title = chapter.title if boundary.starts else f"end of {chapter.title}"
+    title = chapter.title if boundary.starts else _("end of {title}").format(title=chapter.title)
     numbers = tuple(sorted({i + 1 for i in boundary.starts + boundary.ends}))
     return SnapRow(kind=boundary.kind, chapters=numbers, title=title, line=chapter.line,
                    written_ms=boundary.written_ms, snapped_ms=boundary.written_ms,

@@ -262,3 +262,11 @@ def _png(width: int, height: int, *, alpha: bool) -> bytes:
     return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, color,
                                                                 0, 0, 0))
             + chunk(b"IDAT", zlib.compress(row * height)) + chunk(b"IEND", b""))
+
+
+def test_wav_chapters_only_in_ffmpeg_players(audio_copy):
+    wav = tag(audio_copy("wav"))
+    assert report(wav, app="ffmpeg").verdict == "ok"
+    assert len(report(wav, app="ffmpeg").chapters) == 3
+    for app in ("apple", "overcast", "castro"):
+        assert "format" in codes(report(wav, app=app))
