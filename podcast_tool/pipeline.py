@@ -72,11 +72,22 @@ def text_format(text: str, path: Path, from_format: str | None = None) -> Chapte
     return formats.get_format(from_format) if from_format else formats.guess_format(text, path)
 
 
-def load_chapters(path: str | Path, from_format: str | None = None
-                  ) -> tuple[Episode, list[Diagnostic]]:
-    """Chapters from ``path``: an audio file's own, or a text file parsed by its format."""
+def load_chapters(path: str | Path, from_format: str | None = None, *,
+                  clock_start_ms: int | None = None) -> tuple[Episode, list[Diagnostic]]:
+    """Chapters from ``path``: an audio file's own, or a text file parsed by its format.
 
-    path = Path(path)
+    ``clock_start_ms``: the time of day the recording began, for outlines written in times of
+    day (``14h00 Accueil``); it is subtracted from every time.
+    """
+    episode, diagnostics = _load_chapters(Path(path), from_format)
+    if clock_start_ms is not None:
+        from podcast_tool.outline.clock import apply_clock_start
+
+        diagnostics += apply_clock_start(episode, clock_start_ms)
+    return episode, diagnostics
+
+
+def _load_chapters(path: Path, from_format: str | None) -> tuple[Episode, list[Diagnostic]]:
     if from_format is None:
         try:
             audio_file = containers.open_audio(path)
@@ -104,9 +115,9 @@ class CheckResult:
 
 
 def check(source: str | Path, audio: str | Path | None = None, *,
-          from_format: str | None = None) -> CheckResult:
+          from_format: str | None = None, clock_start_ms: int | None = None) -> CheckResult:
     """Load and validate chapters, against the recording when one is named. Writes nothing."""
-    episode, diagnostics = load_chapters(source, from_format)
+    episode, diagnostics = load_chapters(source, from_format, clock_start_ms=clock_start_ms)
     duration = capabilities = None
     if audio is not None:
         audio_file = containers.open_audio(audio)
@@ -120,7 +131,7 @@ def check(source: str | Path, audio: str | Path | None = None, *,
 def export(source: str | Path, format_name: str, *, from_format: str | None = None,
            audio: str | Path | None = None, notation: str | None = None,
            add_zero_chapter: bool = False, zero_chapter_title: str = "Introduction",
-           snippet: bool = False) -> tuple[str, list[Diagnostic]]:
+           snippet: bool = False, clock_start_ms: int | None = None) -> tuple[str, list[Diagnostic]]:
     """The chapters of ``source`` rendered in ``format_name``, and what reading and rendering noted.
 
     ``notation`` None keeps the source's ("fr" or "clock"), else clock.
@@ -131,7 +142,7 @@ def export(source: str | Path, format_name: str, *, from_format: str | None = No
     if from_format is not None:
         get_format(from_format)  # an unknown name is a usage error before any reading
     source = Path(source)
-    episode, diagnostics = load_chapters(source, from_format)
+    episode, diagnostics = load_chapters(source, from_format, clock_start_ms=clock_start_ms)
     duration = containers.audio_duration_ms(audio) if audio else episode.duration_ms
     audio_name = Path(audio).name if audio else (
         source.name if episode.duration_ms is not None else None)
@@ -180,6 +191,7 @@ def prepare(
     *,
     from_format: str | None = None,
     snap_options: Any = None,
+    clock_start_ms: int | None = None,
 ) -> TagResult:
     """Load and validate chapters against the audio; snap them when asked. Writes nothing.
 
@@ -188,7 +200,7 @@ def prepare(
     audio = Path(audio)
     audio_file = containers.open_audio(audio)
     duration = audio_file.duration_ms()  # also rejects what is not audio, first
-    episode, diagnostics = load_chapters(chapters_source, from_format)
+    episode, diagnostics = load_chapters(chapters_source, from_format, clock_start_ms=clock_start_ms)
     # Local chapter images (relative to the chapter file) are embedded; web ones stay references.
     diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
     episode.duration_ms = duration
@@ -244,7 +256,8 @@ class SnapResult:
 
 
 def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
-         from_format: str | None = None, target: str | Path | None = None) -> SnapResult:
+         from_format: str | None = None, target: str | Path | None = None,
+         clock_start_ms: int | None = None) -> SnapResult:
     """Move the outline's times to the real pauses of ``audio``; the audio is never changed.
 
     With ``target``, the corrected outline is written there, in the outline's own notation,
@@ -254,7 +267,7 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
 
     audio, outline = Path(audio), Path(outline)
     written = Path(target) if target is not None else None
-    episode, diagnostics = load_chapters(outline, from_format)
+    episode, diagnostics = load_chapters(outline, from_format, clock_start_ms=clock_start_ms)
     if written is not None and from_format is None and containers.is_audio(outline):
         raise UsageError(_("OUTLINE is an audio file: there is no outline text to correct (use "
                            "`tag --snap` to snap an audio file's own chapters)"), path=outline)
@@ -267,13 +280,17 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
     snapped, more, report = snap_episode(audio, episode, options)
     diagnostics += more
     if written is not None:
-        diagnostics += write_corrected(outline, written, from_format, episode, snapped)
+        diagnostics += write_corrected(outline, written, from_format, episode, snapped,
+                                       clock_start_ms=clock_start_ms or 0)
     return SnapResult(episode, snapped, diagnostics, report, written)
 
 
 def write_corrected(outline: Path, target: Path, from_format: str | None, original: Episode,
-                    snapped: Episode) -> list[Diagnostic]:
-    """Write ``snapped``'s times to ``target`` in OUTLINE's own notation, encoding, newlines."""
+                    snapped: Episode, *, clock_start_ms: int = 0) -> list[Diagnostic]:
+    """Write ``snapped``'s times to ``target`` in OUTLINE's own notation, encoding, newlines.
+
+    With ``clock_start_ms``, the outline was written in times of day: they are written back so.
+    """
     from podcast_tool.formats import ExportOptions
     from podcast_tool.safewrite import write_file
 
@@ -284,7 +301,9 @@ def write_corrected(outline: Path, target: Path, from_format: str | None, origin
     if chapter_format.name == "outline":
         from podcast_tool.outline.parser import retime_outline
 
-        new_text = retime_outline(text, [(c.start_ms, c.end_ms) for c in snapped.chapters])
+        new_text = retime_outline(text, [
+            (c.start_ms + clock_start_ms, None if c.end_ms is None else c.end_ms + clock_start_ms)
+            for c in snapped.chapters])
     else:
         new_text, diagnostics = chapter_format.dump(snapped, ExportOptions(
             notation=original.notation or "clock", duration_ms=original.duration_ms))

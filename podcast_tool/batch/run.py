@@ -111,7 +111,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
 
         snap_options = SnapOptions()
     prepared = pipeline.prepare(job.audio, job.chapters, from_format=job.options.from_format,
-                               snap_options=snap_options)
+                               snap_options=snap_options, clock_start_ms=job.options.clock_start_ms)
     result.diagnostics = prepared.diagnostics
     episode, duration = prepared.episode, prepared.duration_ms
     result.chapter_count = len(episode.chapters)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from podcast_tool.cli.common import handles_errors, print_diagnostics
+from podcast_tool.cli.common import clock_start_option, handles_errors, print_diagnostics
 from podcast_tool.cli.localized import Command
 from podcast_tool.i18n import N_
 
@@ -31,17 +31,19 @@ from podcast_tool.i18n import N_
               help=N_("Title of the chapter --add-zero-chapter adds."))
 @click.option("--snippet", is_flag=True,
               help=N_("Podlove: print only the <psc:chapters> element, to paste into an RSS <item>."))
+@clock_start_option
 @handles_errors
 def command(source: Path, format_name: str | None, from_format: str | None, output: Path | None,
             audio: Path | None, notation: str | None, add_zero_chapter: bool, zero_title: str,
-            snippet: bool) -> None:
+            snippet: bool,
+            clock_start: int | None) -> None:
     from podcast_tool import pipeline
     from podcast_tool.formats import format_for_output
 
     text, diagnostics = pipeline.export(
         source, format_name or format_for_output(output), from_format=from_format, audio=audio,
         notation=notation, add_zero_chapter=add_zero_chapter, zero_chapter_title=zero_title,
-        snippet=snippet)
+        snippet=snippet, clock_start_ms=clock_start)
     print_diagnostics([d for d in diagnostics if d.severity.value != "info"])
     if output is None:
         click.echo(text, nl=False)

@@ -9,6 +9,7 @@ import click
 from podcast_tool.cli.common import (
     MIN_PAUSE_HELP,
     WINDOW_HELP,
+    clock_start_option,
     handles_errors,
     print_diagnostics,
     print_json,
@@ -37,9 +38,11 @@ from podcast_tool.i18n import N_, _
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help=N_("Write the corrected outline to FILE, in the notation of OUTLINE."))
 @click.option("--in-place", is_flag=True, help=N_("Overwrite OUTLINE with the corrected times."))
+@clock_start_option
 @handles_errors
 def command(audio: Path, outline: Path, from_format: str | None, window: float, min_pause: float,
-            as_json: bool, output: Path | None, in_place: bool) -> None:
+            as_json: bool, output: Path | None, in_place: bool,
+            clock_start: int | None) -> None:
     from podcast_tool import pipeline
 
     if output is not None and in_place:
@@ -48,7 +51,8 @@ def command(audio: Path, outline: Path, from_format: str | None, window: float, 
         raise UsageError(_("-o names the outline itself; use --in-place to overwrite it"),
                          path=output)
     result = pipeline.snap(audio, outline, pipeline.snap_options(window, min_pause),
-                           from_format=from_format, target=outline if in_place else output)
+                           from_format=from_format, target=outline if in_place else output,
+                           clock_start_ms=clock_start)
     report, target, diagnostics = result.report, result.written, result.diagnostics
     if as_json:
         print_json({"audio": str(audio), "outline": str(outline),

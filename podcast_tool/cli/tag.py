@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import (
+    clock_start_option,
     handles_errors,
     print_diagnostics,
     shown,
@@ -41,9 +42,11 @@ from podcast_tool.i18n import N_, _, ngettext
 @click.option("--min-pause", type=click.FloatRange(min=0.05, max=60), metavar="SECONDS",
               help=N_("Shortest silence, in seconds, that counts as a pause (breaths are shorter). "
                       "With --snap. [default: 0.8]"))
+@clock_start_option
 @handles_errors
 def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
-            gap_title: str, dry_run: bool, snap: bool, window: float | None, min_pause: float | None) -> None:
+            gap_title: str, dry_run: bool, snap: bool, window: float | None, min_pause: float | None,
+            clock_start: int | None) -> None:
     if not snap and (window is not None or min_pause is not None):
         raise UsageError(_("--window and --min-pause only apply with --snap"))
     from podcast_tool import pipeline
@@ -54,7 +57,8 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
 
     console = stdout_console()
     try:
-        result = pipeline.prepare(audio, chapters, from_format=from_format, snap_options=options)
+        result = pipeline.prepare(audio, chapters, from_format=from_format, snap_options=options,
+                                  clock_start_ms=clock_start)
     except ValidationFailed as error:
         print_diagnostics(error.diagnostics)
         raise
