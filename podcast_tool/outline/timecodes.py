@@ -279,6 +279,13 @@ def render_like(token: TimeToken, ms: int) -> str:
     three_fields = hours > 0 or group("c") is not None
     if token.notation == "fr":
         q1 = group("q1") or "'"
+        if group("b") is None:
+            # ``7'`` and ``20''`` stay one field while the new value fits in it.
+            if group("mark") and ms < 60_000 and not rest:
+                return f"{seconds:0{width}d}{group('mark')}"
+            if not group("mark") and ms % 60_000 == 0 and hours == 0:
+                return f"{minutes:0{width}d}{q1}"
+            width = min(width, 2)
         if q1 in ("h", ":"):
             # ``1h03'37``: hours marked with ``h`` or ``:``, seconds with quotes, or the reverse.
             return f"{hours:0{width}d}{q1}{minutes:02d}{group('q2')}{seconds:02d}{frac}{group('mark') or ''}"
