@@ -27,6 +27,7 @@ from podcast_tool.validate import validate
 
 if TYPE_CHECKING:
     from podcast_tool.formats import ChapterFormat
+    from podcast_tool.outline.documents import DocumentText
     from podcast_tool.snap.placement import SnapOptions, SnapReport
 
 #: Outlines larger than this are not human outlines; refuse rather than churn.
@@ -99,10 +100,34 @@ def _load_chapters(path: Path, from_format: str | None) -> tuple[Episode, list[D
         else:
             return audio_file.read(), []
     data = read_text(path)
+    document = read_document(data, path) if from_format in (None, "outline") else None
+    if document is not None:
+        return _load_document(document, path)
     text, diagnostics = decode_text(data, path)
     episode, more = text_format(text, path, from_format).load(text, path)
     episode.source = path
     return episode, diagnostics + more
+
+
+def read_document(data: bytes, path: Path) -> DocumentText | None:
+    """The outline text of a Word, OpenDocument, web page or RTF file (by content), else None."""
+    from podcast_tool.outline import documents
+
+    kind = documents.detect_document(data, path)
+    return documents.read_document(kind, data, path) if kind is not None else None
+
+
+def _load_document(document: DocumentText, path: Path) -> tuple[Episode, list[Diagnostic]]:
+    """Parse a document's text; lines become the paragraphs (or source lines) they came from."""
+    from dataclasses import replace
+
+    from podcast_tool.formats import get_format
+
+    episode, diagnostics = get_format("outline").load(document.text, path)
+    for chapter in episode.chapters:
+        chapter.line = document.place(chapter.line)
+    episode.source = path
+    return episode, [replace(d, line=document.place(d.line)) for d in diagnostics]
 
 
 @dataclass
@@ -271,6 +296,12 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
     if written is not None and from_format is None and containers.is_audio(outline):
         raise UsageError(_("OUTLINE is an audio file: there is no outline text to correct (use "
                            "`tag --snap` to snap an audio file's own chapters)"), path=outline)
+    document = None
+    if written is not None and from_format in (None, "outline"):
+        document = read_document(read_text(outline), outline)
+        if document is not None:
+            written, note = _markdown_beside(outline, written, document)
+            diagnostics.append(note)
     try:
         episode.duration_ms = containers.audio_duration_ms(audio)
     except UnsupportedAudioError:
@@ -279,10 +310,44 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
         episode.duration_ms = None
     snapped, more, report = snap_episode(audio, episode, options)
     diagnostics += more
-    if written is not None:
+    if written is not None and document is not None:
+        from podcast_tool.outline.parser import retime_outline
+        from podcast_tool.safewrite import write_file
+
+        write_file(written, retime_outline(document.text, _written_times(snapped, clock_start_ms or 0))
+                   .encode("utf-8"))
+    elif written is not None:
         diagnostics += write_corrected(outline, written, from_format, episode, snapped,
                                        clock_start_ms=clock_start_ms or 0)
     return SnapResult(episode, snapped, diagnostics, report, written)
+
+
+def _markdown_beside(outline: Path, target: Path, document: DocumentText) -> tuple[Path, Diagnostic]:
+    """Where a document's corrected outline goes: Markdown, never the document itself."""
+    from podcast_tool.outline.documents import DOCUMENT_EXTENSIONS, KIND_NAMES
+
+    kind = _(KIND_NAMES[document.kind])
+    markdown = target
+    derived = target == outline or target.suffix.lower() in DOCUMENT_EXTENSIONS
+    if derived:
+        markdown = target.with_suffix(".md")
+        if markdown.exists() and target == outline:
+            raise UsageError(_("{markdown} already exists: the corrected outline of this file "
+                               "({kind}) would replace it").format(markdown=markdown, kind=kind),
+                             path=outline, hint=_("name the corrected outline with -o FILE.md"))
+    note = Diagnostic(Severity.INFO, "corrected-outline-markdown",
+                      _("OUTLINE is a {kind}: the corrected outline is written as Markdown to "
+                        "{markdown}; the document itself is left unchanged").format(
+                          kind=kind, markdown=markdown),
+                      str(outline), None, _("copy the corrected times into the document, or keep "
+                                            "the Markdown outline from now on"))
+    return markdown, note
+
+
+def _written_times(snapped: Episode, clock_start_ms: int) -> list[tuple[int, int | None]]:
+    """Each chapter's times as the outline writes them (times of day with ``--clock-start``)."""
+    return [(c.start_ms + clock_start_ms, None if c.end_ms is None else c.end_ms + clock_start_ms)
+            for c in snapped.chapters]
 
 
 def write_corrected(outline: Path, target: Path, from_format: str | None, original: Episode,
@@ -301,9 +366,7 @@ def write_corrected(outline: Path, target: Path, from_format: str | None, origin
     if chapter_format.name == "outline":
         from podcast_tool.outline.parser import retime_outline
 
-        new_text = retime_outline(text, [
-            (c.start_ms + clock_start_ms, None if c.end_ms is None else c.end_ms + clock_start_ms)
-            for c in snapped.chapters])
+        new_text = retime_outline(text, _written_times(snapped, clock_start_ms))
     else:
         new_text, diagnostics = chapter_format.dump(snapped, ExportOptions(
             notation=original.notation or "clock", duration_ms=original.duration_ms))
