@@ -31,9 +31,9 @@ from podcast_tool.i18n import N_, _
 @click.option("--from", "from_format", metavar="FORMAT",
               help=N_("Chapter format of OUTLINE (default: detected)."))
 @click.option("--window", type=click.FloatRange(min=0.5, max=600), default=10.0,
-              show_default=True, metavar="SECONDS", help=WINDOW_HELP)
+              show_default=True, metavar=N_("SECONDS"), help=WINDOW_HELP)
 @click.option("--min-pause", type=click.FloatRange(min=0.05, max=60), default=0.8,
-              show_default=True, metavar="SECONDS", help=MIN_PAUSE_HELP)
+              show_default=True, metavar=N_("SECONDS"), help=MIN_PAUSE_HELP)
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the moves as JSON."))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help=N_("Write the corrected outline to FILE, in the notation of OUTLINE."))
