@@ -31,7 +31,7 @@ from podcast_tool.batch.report import (
 )
 from podcast_tool.containers import Capabilities
 from podcast_tool.errors import LockedError, PodcastToolError, ValidationFailed, WriteError
-from podcast_tool.i18n import _
+from podcast_tool.i18n import _, ngettext
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
 from podcast_tool.safewrite import file_signature, write_file
 
@@ -65,12 +65,15 @@ def comparable_rows(stored: list[Chapter], wanted: list[Chapter], duration_ms: i
 
 def describe_change(before: list[Row], after: list[Row]) -> str:
     if before == after:
-        return "chapters already match"
+        return _("chapters already match")
     if not before:
-        return f"none → {len(after)} chapters"
+        return ngettext("none → {count} chapter", "none → {count} chapters", len(after)).format(
+            count=len(after))
     differing = sum(old != new for old, new in zip(before, after, strict=False))
     differing += abs(len(before) - len(after))
-    return f"{len(before)} → {len(after)} chapters, {differing} differ"
+    return ngettext("{before} → {count} chapter, {differing} differ",
+                    "{before} → {count} chapters, {differing} differ", len(after)).format(
+                        before=len(before), count=len(after), differing=differing)
 
 
 def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
