@@ -277,26 +277,37 @@ def escape_note_line(line: str) -> str:
     return line
 
 
-def _episode_title(preamble: list[str], has_chapters: bool) -> tuple[str | None, dt.date | None]:
-    heading = next((found["text"] for line in preamble if (found := _HEADING.match(line))), None)
-    last_line = next((line.strip() for line in reversed(preamble) if line.strip()), "")
+def _episode_title(preamble: list[str], has_chapters: bool
+                   ) -> tuple[str | None, dt.date | None, set[int]]:
+    """The title, the date, and the indexes of the preamble lines they were read from."""
+    used: set[int] = set()
+    heading_index = next((i for i, line in enumerate(preamble) if _HEADING.match(line)), None)
+    last_index = next((i for i in reversed(range(len(preamble))) if preamble[i].strip()), None)
+    last_line = preamble[last_index].strip() if last_index is not None else ""
     title: str | None = None
     date: dt.date | None = None
-    if heading is not None:
-        title, date = document_title(heading.lstrip("\\"))
+    if heading_index is not None:
+        title, date = document_title(_HEADING.match(preamble[heading_index])["text"].lstrip("\\"))
+        used.add(heading_index)
     title_like = last_line.endswith(":") or find_date(last_line[:300]) is not None
     if has_chapters and last_line and last_line[0] not in ">-*+|" and len(last_line) <= 300 and title_like:
         line_title, line_date = document_title(last_line)
         title = title or line_title
         date = date or line_date
-    return title, date
+        used.add(last_index)  # type: ignore[arg-type]
+    return title, date, used
+
+
+def _introduction(preamble: list[str], used: set[int]) -> str:
+    lines = [remove_controls(line).rstrip() for i, line in enumerate(preamble) if i not in used]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def parse_outline(text: str, source: Path | None = None) -> tuple[Episode, list[Diagnostic]]:
     """The chapters of an outline (decoded text) and what was assumed while reading it."""
     file = str(source) if source is not None else None
     result = scan(text, file)
-    title, date = _episode_title(result.preamble, bool(result.chapters))
+    title, date, title_lines = _episode_title(result.preamble, bool(result.chapters))
     notations = Counter(line.times.start.notation for line in result.chapters)
     episode = Episode(
         chapters=[line.chapter for line in result.chapters],
@@ -304,6 +315,7 @@ def parse_outline(text: str, source: Path | None = None) -> tuple[Episode, list[
         date=date,
         source=source,
         notation=notations.most_common(1)[0][0] if notations else None,
+        introduction=_introduction(result.preamble, title_lines),
     )
     return episode, result.diagnostics
 
