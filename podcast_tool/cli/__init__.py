@@ -27,6 +27,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "preflight": ("preflight", N_("Tell what each podcast app will show of a file's chapters.")),
     "batch": ("batch", N_("Tag every recording of a folder from its outline.")),
     "page": ("page", N_("Write the replay page of a recording: player, programme, deep links.")),
+    "feed": ("feed", N_("Build the podcast feed (RSS) of a batch folder's recordings.")),
     "demo": ("demo", N_("Synthesize the seed webinar replay, tag it and read it back.")),
 }
 

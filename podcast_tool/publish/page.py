@@ -18,10 +18,9 @@ from podcast_tool.errors import UsageError
 from podcast_tool.i18n import _
 from podcast_tool.images import image_mime
 from podcast_tool.model import Chapter, Diagnostic, Episode, effective_ends
-from podcast_tool.outline.text import plain_text
 from podcast_tool.outline.timecodes import format_duration, format_time
 from podcast_tool.publish import files
-from podcast_tool.publish.render import STATIC_FILES, render, safe_url, static_file
+from podcast_tool.publish.render import STATIC_FILES, markdown_plain, render, safe_url, static_file
 from podcast_tool.publish.strings import ANCHOR_PREFIX, LANGUAGES, format_date, guess_language
 
 IMAGE_EXTENSIONS = {"image/jpeg": ".jpg", "image/png": ".png"}
@@ -124,7 +123,7 @@ def page_chapters(episode: Episode, duration_ms: int, language: str,
 
 
 def summary_text(episode: Episode) -> str:
-    text = " ".join(plain_text(episode.introduction).split())
+    text = " ".join(markdown_plain(episode.introduction).split())
     if len(text) > SUMMARY_CHARACTERS:
         text = text[:SUMMARY_CHARACTERS].rsplit(" ", 1)[0] + "…"
     return text

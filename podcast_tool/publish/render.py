@@ -81,3 +81,17 @@ def static_file(name: str) -> bytes:
 
 
 STATIC_FILES = ("page.css", "page.js")
+
+
+def markdown_plain(text: str) -> str:
+    """Show notes as plain text (feeds' ``<description>``, meta descriptions): Markdown's marks
+    and link targets dropped, one paragraph per block."""
+    blocks: list[str] = []
+    for token in _markdown().parse(text):
+        if token.type == "inline" and token.children is not None:
+            words = "".join(child.content if child.type in ("text", "code_inline") else
+                            " " if child.type in ("softbreak", "hardbreak") else ""
+                            for child in token.children)
+            if words.strip():
+                blocks.append(" ".join(words.split()))
+    return "\n\n".join(blocks)
