@@ -109,6 +109,18 @@ def hint_line(hint: str) -> str:
     return _("hint: {hint}").format(hint=shown(hint))
 
 
+def print_publish_report(collection: Any) -> None:
+    """``feed`` and ``publish``: the plan's and each episode's warnings, then what was left out."""
+    diagnostics = list(collection.warnings)
+    for entry in collection.entries:
+        diagnostics += [d for d in entry.diagnostics if d.severity is Severity.ERROR
+                        or d.code.startswith("feed-")]
+    print_diagnostics(diagnostics)
+    console = stderr_console()
+    for failure in collection.failures:
+        console.print(_("[bold red]left out:[/] {failure}").format(failure=shown(failure.text())))
+
+
 def print_json(data: object) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from podcast_tool.cli.common import handles_errors, print_diagnostics, shown, stderr_console, stdout_console
+from podcast_tool.cli.common import handles_errors, print_publish_report, shown, stdout_console
 from podcast_tool.cli.localized import Command
 from podcast_tool.errors import UsageError
 from podcast_tool.i18n import N_, _
@@ -39,27 +39,12 @@ def command(root: Path, base_url: str | None, output: Path | None, init: bool) -
 
     output = output or root / "feed.xml"
     result = write_feed(root, base_url, output)
-    report(result.collection)
+    print_publish_report(result.collection)
     stdout_console().print(_("{path}: {count} episode(s), {state}").format(
         path=shown(str(output)), count=len(result.collection.entries),
         state=_("written") if result.written else _("unchanged")))
     if result.collection.failures:
         sys.exit(1)
-
-
-def report(collection: object) -> None:
-    """Warnings of the plan and of each episode, then the recordings left out."""
-    from podcast_tool.publish.site import Collection
-
-    assert isinstance(collection, Collection)
-    diagnostics = list(collection.warnings)
-    for entry in collection.entries:
-        diagnostics += [d for d in entry.diagnostics if d.severity.value == "error"
-                        or d.code.startswith("feed-")]
-    print_diagnostics(diagnostics)
-    console = stderr_console()
-    for failure in collection.failures:
-        console.print(_("[bold red]left out:[/] {failure}").format(failure=shown(failure.text())))
 
 
 def _outline_language(root: Path) -> str:

@@ -190,7 +190,7 @@ def page_context(episode: Episode, duration_ms: int, language: str, audio_src: s
         "title": title,
         "artist": options.artist or "",
         "album": options.album or "",
-        "artwork": artwork_url or artwork,
+        "artwork": artwork or artwork_url,
         "pageUrl": options.page_url,
         "chapters": [{"title": c["title"], "start": float(c["start"]), "image": c["image"]}
                      for c in chapters],
@@ -218,9 +218,12 @@ def embed_snippet(page_url: str, title: str, language: str) -> str:
     return render("embed.html", language, page_url=page_url, title=title)
 
 
-def build_page(audio: Path, chapters: Path | None, folder: Path,
-               options: PageOptions | None = None) -> PageResult:
-    """Write the replay page of ``audio`` into ``folder``; only changed files are rewritten."""
+def build_page(audio: Path, chapters: Path | None, folder: Path, options: PageOptions | None = None,
+               *, loaded: tuple[Episode, int, list[Diagnostic]] | None = None) -> PageResult:
+    """Write the replay page of ``audio`` into ``folder``; only changed files are rewritten.
+
+    ``loaded`` is what ``load_recording`` gave, when the caller already has it.
+    """
     options = options or PageOptions()
     if options.language is not None and options.language not in LANGUAGES:
         raise UsageError(_("no page language '{language}' (known: {known})").format(
@@ -230,7 +233,8 @@ def build_page(audio: Path, chapters: Path | None, folder: Path,
                            "address"))
     if folder.exists() and not folder.is_dir():
         raise UsageError(_("exists and is not a folder"), path=folder)
-    episode, duration_ms, diagnostics = load_recording(audio, chapters)
+    episode, duration_ms, diagnostics = loaded or load_recording(audio, chapters)
+    diagnostics = list(diagnostics)
     language = options.language or guess_language(episode)
     images = chapter_images(episode)
     folder_files: dict[str, bytes] = {name: data for name, data in images.values()}
