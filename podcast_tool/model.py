@@ -47,6 +47,8 @@ class Episode:
     duration_ms: int | None = None
     #: Name of the time notation the source used ("fr", "clock", …), for writing back.
     notation: str | None = None
+    #: What an outline says before its first chapter, minus its title line (Markdown).
+    introduction: str = ""
 
 
 def effective_ends(chapters: list[Chapter], duration_ms: int | None = None) -> list[int | None]:

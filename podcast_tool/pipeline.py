@@ -28,6 +28,7 @@ from podcast_tool.validate import character_diagnostics, validate
 
 if TYPE_CHECKING:
     from podcast_tool.formats import ChapterFormat
+    from podcast_tool.outline.documents import DocumentText
     from podcast_tool.snap.placement import SnapOptions, SnapReport
 
 
@@ -67,11 +68,22 @@ def text_format(text: str, path: Path, from_format: str | None = None) -> Chapte
     return formats.get_format(from_format) if from_format else formats.guess_format(text, path)
 
 
-def load_chapters(path: str | Path, from_format: str | None = None
-                  ) -> tuple[Episode, list[Diagnostic]]:
-    """Chapters from ``path``: an audio file's own, or a text file parsed by its format."""
+def load_chapters(path: str | Path, from_format: str | None = None, *,
+                  clock_start_ms: int | None = None) -> tuple[Episode, list[Diagnostic]]:
+    """Chapters from ``path``: an audio file's own, or a text file parsed by its format.
 
-    path = Path(path)
+    ``clock_start_ms``: the time of day the recording began, for outlines written in times of
+    day (``14h00 Accueil``); it is subtracted from every time.
+    """
+    episode, diagnostics = _load_chapters(Path(path), from_format)
+    if clock_start_ms is not None:
+        from podcast_tool.outline.clock import apply_clock_start
+
+        diagnostics += apply_clock_start(episode, clock_start_ms)
+    return episode, diagnostics
+
+
+def _load_chapters(path: Path, from_format: str | None) -> tuple[Episode, list[Diagnostic]]:
     if from_format is None:
         try:
             audio_file = containers.open_audio(path)
@@ -83,6 +95,9 @@ def load_chapters(path: str | Path, from_format: str | None = None
         else:
             return audio_file.read(), []
     data = read_text(path)
+    document = read_document(data, path) if from_format in (None, "outline") else None
+    if document is not None:
+        return _load_document(document, path)
     text, diagnostics = decode_text(data, path)
     episode, more = text_format(text, path, from_format).load(text, path)
     episode.source = path
@@ -110,6 +125,27 @@ def require_writable_text(episode: Episode, diagnostics: list[Diagnostic] | None
                                diagnostics=noted + broken, path=episode.source)
 
 
+def read_document(data: bytes, path: Path) -> DocumentText | None:
+    """The outline text of a Word, OpenDocument, web page or RTF file (by content), else None."""
+    from podcast_tool.outline import documents
+
+    kind = documents.detect_document(data, path)
+    return documents.read_document(kind, data, path) if kind is not None else None
+
+
+def _load_document(document: DocumentText, path: Path) -> tuple[Episode, list[Diagnostic]]:
+    """Parse a document's text; lines become the paragraphs (or source lines) they came from."""
+    from dataclasses import replace
+
+    from podcast_tool.formats import get_format
+
+    episode, diagnostics = get_format("outline").load(document.text, path)
+    for chapter in episode.chapters:
+        chapter.line = document.place(chapter.line)
+    episode.source = path
+    return episode, [replace(d, line=document.place(d.line)) for d in diagnostics]
+
+
 @dataclass
 class CheckResult:
     episode: Episode
@@ -120,9 +156,9 @@ class CheckResult:
 
 
 def check(source: str | Path, audio: str | Path | None = None, *,
-          from_format: str | None = None) -> CheckResult:
+          from_format: str | None = None, clock_start_ms: int | None = None) -> CheckResult:
     """Load and validate chapters, against the recording when one is named. Writes nothing."""
-    episode, diagnostics = load_chapters(source, from_format)
+    episode, diagnostics = load_chapters(source, from_format, clock_start_ms=clock_start_ms)
     duration = capabilities = None
     if audio is not None:
         audio_file = containers.open_audio(audio)
@@ -136,7 +172,7 @@ def check(source: str | Path, audio: str | Path | None = None, *,
 def export(source: str | Path, format_name: str, *, from_format: str | None = None,
            audio: str | Path | None = None, notation: str | None = None,
            add_zero_chapter: bool = False, zero_chapter_title: str = "Introduction",
-           snippet: bool = False) -> tuple[str, list[Diagnostic]]:
+           snippet: bool = False, clock_start_ms: int | None = None) -> tuple[str, list[Diagnostic]]:
     """The chapters of ``source`` rendered in ``format_name``, and what reading and rendering noted.
 
     ``notation`` None keeps the source's ("fr" or "clock"), else clock.
@@ -147,7 +183,7 @@ def export(source: str | Path, format_name: str, *, from_format: str | None = No
     if from_format is not None:
         get_format(from_format)  # an unknown name is a usage error before any reading
     source = Path(source)
-    episode, diagnostics = load_chapters(source, from_format)
+    episode, diagnostics = load_chapters(source, from_format, clock_start_ms=clock_start_ms)
     require_writable_text(episode, diagnostics)
     duration = containers.audio_duration_ms(audio) if audio else episode.duration_ms
     audio_name = Path(audio).name if audio else (
@@ -197,6 +233,7 @@ def prepare(
     *,
     from_format: str | None = None,
     snap_options: Any = None,
+    clock_start_ms: int | None = None,
 ) -> TagResult:
     """Load and validate chapters against the audio; snap them when asked. Writes nothing.
 
@@ -205,7 +242,7 @@ def prepare(
     audio = Path(audio)
     audio_file = containers.open_audio(audio)
     duration = audio_file.duration_ms()  # also rejects what is not audio, first
-    episode, diagnostics = load_chapters(chapters_source, from_format)
+    episode, diagnostics = load_chapters(chapters_source, from_format, clock_start_ms=clock_start_ms)
     # Local chapter images (relative to the chapter file) are embedded; web ones stay references.
     diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
     episode.duration_ms = duration
@@ -261,7 +298,8 @@ class SnapResult:
 
 
 def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
-         from_format: str | None = None, target: str | Path | None = None) -> SnapResult:
+         from_format: str | None = None, target: str | Path | None = None,
+         clock_start_ms: int | None = None) -> SnapResult:
     """Move the outline's times to the real pauses of ``audio``; the audio is never changed.
 
     With ``target``, the corrected outline is written there, in the outline's own notation,
@@ -271,12 +309,18 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
 
     audio, outline = Path(audio), Path(outline)
     written = Path(target) if target is not None else None
-    episode, diagnostics = load_chapters(outline, from_format)
+    episode, diagnostics = load_chapters(outline, from_format, clock_start_ms=clock_start_ms)
     if written is not None and from_format is None and containers.is_audio(outline):
         raise UsageError(_("OUTLINE is an audio file: there is no outline text to correct (use "
                            "`tag --snap` to snap an audio file's own chapters)"), path=outline)
     if written is not None:
         require_writable_text(episode, diagnostics)
+    document = None
+    if written is not None and from_format in (None, "outline"):
+        document = read_document(read_text(outline), outline)
+        if document is not None:
+            written, note = _markdown_beside(outline, written, document)
+            diagnostics.append(note)
     try:
         episode.duration_ms = containers.audio_duration_ms(audio)
     except UnsupportedAudioError:
@@ -285,14 +329,52 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
         episode.duration_ms = None
     snapped, more, report = snap_episode(audio, episode, options)
     diagnostics += more
-    if written is not None:
-        diagnostics += write_corrected(outline, written, from_format, episode, snapped)
+    if written is not None and document is not None:
+        from podcast_tool.outline.parser import retime_outline
+        from podcast_tool.safewrite import write_file
+
+        write_file(written, retime_outline(document.text, _written_times(snapped, clock_start_ms or 0))
+                   .encode("utf-8"))
+    elif written is not None:
+        diagnostics += write_corrected(outline, written, from_format, episode, snapped,
+                                       clock_start_ms=clock_start_ms or 0)
     return SnapResult(episode, snapped, diagnostics, report, written)
 
 
+def _markdown_beside(outline: Path, target: Path, document: DocumentText) -> tuple[Path, Diagnostic]:
+    """Where a document's corrected outline goes: Markdown, never the document itself."""
+    from podcast_tool.outline.documents import DOCUMENT_EXTENSIONS, KIND_NAMES
+
+    kind = _(KIND_NAMES[document.kind])
+    markdown = target
+    derived = target == outline or target.suffix.lower() in DOCUMENT_EXTENSIONS
+    if derived:
+        markdown = target.with_suffix(".md")
+        if markdown.exists() and target == outline:
+            raise UsageError(_("{markdown} already exists: the corrected outline of this file "
+                               "({kind}) would replace it").format(markdown=markdown, kind=kind),
+                             path=outline, hint=_("name the corrected outline with -o FILE.md"))
+    note = Diagnostic(Severity.INFO, "corrected-outline-markdown",
+                      _("OUTLINE is a {kind}: the corrected outline is written as Markdown to "
+                        "{markdown}; the document itself is left unchanged").format(
+                          kind=kind, markdown=markdown),
+                      str(outline), None, _("copy the corrected times into the document, or keep "
+                                            "the Markdown outline from now on"))
+    return markdown, note
+
+
+def _written_times(snapped: Episode, clock_start_ms: int) -> list[tuple[int, int | None]]:
+    """Each chapter's times as the outline writes them (times of day with ``--clock-start``)."""
+    return [(c.start_ms + clock_start_ms, None if c.end_ms is None else c.end_ms + clock_start_ms)
+            for c in snapped.chapters]
+
+
 def write_corrected(outline: Path, target: Path, from_format: str | None, original: Episode,
-                    snapped: Episode) -> list[Diagnostic]:
-    """Write ``snapped``'s times to ``target`` in OUTLINE's own notation, encoding, newlines."""
+                    snapped: Episode, *, clock_start_ms: int = 0) -> list[Diagnostic]:
+    """Write ``snapped``'s times to ``target`` in OUTLINE's own notation, encoding, newlines.
+
+    With ``clock_start_ms``, the outline was written in times of day: they are written back so.
+    """
     from podcast_tool.formats import ExportOptions
     from podcast_tool.safewrite import write_file
 
@@ -303,7 +385,7 @@ def write_corrected(outline: Path, target: Path, from_format: str | None, origin
     if chapter_format.name == "outline":
         from podcast_tool.outline.parser import retime_outline
 
-        new_text = retime_outline(text, [(c.start_ms, c.end_ms) for c in snapped.chapters])
+        new_text = retime_outline(text, _written_times(snapped, clock_start_ms))
     else:
         new_text, diagnostics = chapter_format.dump(snapped, ExportOptions(
             notation=original.notation or "clock", duration_ms=original.duration_ms))

@@ -106,10 +106,13 @@ def _create_temp(temp: Path, access: int, mode: int) -> int:
 
 def _describe_os_error(error: OSError, target: Path) -> str:
     if error.errno == errno.ENOSPC:
-        return f"no space left on the device while writing {target.name}; the original is intact"
+        return _("no space left on the device while writing {name}; the original is intact").format(
+            name=target.name)
     if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"permission denied writing beside {target.name}; the original is intact"
-    return f"could not write {target.name} ({error.strerror or error}); the original is intact"
+        return _("permission denied writing beside {name}; the original is intact").format(
+            name=target.name)
+    return _("could not write {name} ({reason}); the original is intact").format(
+        name=target.name, reason=error.strerror or error)
 
 
 def file_signature(path: Path) -> tuple[int, int, int]:

@@ -6,12 +6,13 @@ users rely on them):
 errors    no-chapters, start-not-increasing, end-before-start, overlap, empty-title,
           past-audio-end, invalid-characters
 warnings  gap, first-not-at-zero, time-of-day, short-chapter, ends-before-audio,
-          end-past-audio-end, too-many-chapters
-infos     duplicate-title, short-gap
+          end-past-audio-end, too-many-chapters, long-title, transcript
+infos     duplicate-title, short-gap, end-chapter
 """
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from podcast_tool.characters import INVALID_CHARACTERS
@@ -30,6 +31,20 @@ ENDS_BEFORE_AUDIO_MS = 60_000
 #: A replay's first chapter an hour or more in is almost always an agenda's time of day
 #: ("9h30 Accueil"), which would put every chapter hours past the end of the recording.
 TIME_OF_DAY_MS = 3_600_000
+#: Longer titles are cut on phones: Spotify recommends under 40 characters, YouTube shows about
+#: 49, Apple Podcasts and Overcast about 60 in their chapter lists.
+LONG_TITLE = 60
+#: A last chapter with such a title marks where the recording ends, not a part of it.
+END_TITLE = re.compile(
+    r"(?:the[ ]+)?(?:fin|end)(?:[ ]+(?:de|du|des|of)[ ]+(?:l['’]|la[ ]+|le[ ]+|the[ ]+)?"
+    r"(?:enregistrement|webinaire|webinar|réunion|séance|émission|replay|recording|session|atelier"
+    r"|rencontre|journée|conférence|live|direct|meeting))?[ .!]*", re.IGNORECASE)
+#: A transcript or captions rather than an outline: this many lines at least, most of them…
+TRANSCRIPT_MIN_CHAPTERS = 6
+#: …under ``SHORT_CHAPTER_MS``, or most of them a speaker's name and a colon and short.
+TRANSCRIPT_SHARE = 0.5
+SPEAKER = re.compile(r"[^\W\d_][\w.'’-]{0,20}(?:[ ][\w.'’-]{1,20}){0,3}[ ]?:[ ]")
+TRANSCRIPT_SPEAKER_MAX_MS = 30_000
 
 
 class _Checker:
@@ -125,8 +140,9 @@ def validate(episode: Episode, *, duration_ms: int | None = None, gap_warning_ms
                   _("the first chapter starts {duration} into the recording: are these times of "
                     "day (an agenda) rather than times in the recording?").format(
                       duration=format_duration(chapters[0].start_ms)),
-                  _("write each time from the start of the recording: if it began at 9h30, 9h30 "
-                    "is 0'00 and 10h15 is 45'00"))
+                  _("write each time from the start of the recording (if it began at 9h30, 9h30 "
+                    "is 0'00 and 10h15 is 45'00), or give the time of day the recording began: "
+                    "--clock-start {start}").format(start=_clock_of_day(chapters[0].start_ms)))
     elif chapters[0].start_ms > 0:
         check.add(Severity.WARNING, "first-not-at-zero", chapters[0],
                   _("the first chapter starts at {time}: players show no chapter for the first "
@@ -136,11 +152,13 @@ def validate(episode: Episode, *, duration_ms: int | None = None, gap_warning_ms
                     "{zero} for the opening").format(zero=check.time(0)))
     _check_episode_characters(check, episode)
     ends = effective_ends(chapters, duration)
+    transcript = _looks_like_transcript(check, chapters, ends)
+    _check_end_chapter(check, chapters)
     seen_titles: dict[str, Chapter] = {}
     for index, chapter in enumerate(chapters):
         following = chapters[index + 1] if index + 1 < len(chapters) else None
         _check_chapter(check, chapter, chapters[index - 1] if index else None, following,
-                       ends[index], duration, gap_warning_ms)
+                       ends[index], duration, gap_warning_ms, not transcript)
         key = " ".join(chapter.title.casefold().split())
         if key and key in seen_titles:
             first = seen_titles[key]
@@ -191,10 +209,64 @@ def _check_count(check: _Checker, chapters: list[Chapter],
                   most=limit))
 
 
+def _clock_of_day(ms: int) -> str:
+    minutes = ms // 60_000
+    return f"{minutes // 60 % 24}h{minutes % 60:02d}"
+
+
+def _looks_like_transcript(check: _Checker, chapters: list[Chapter], ends: list[int | None]) -> bool:
+    """Warn once about a transcript or captions given as an outline; True if it is one."""
+    if len(chapters) < TRANSCRIPT_MIN_CHAPTERS:
+        return False
+    durations = [end - chapter.start_ms for chapter, end in zip(chapters, ends, strict=True)
+                 if end is not None and end > chapter.start_ms]
+    short = sum(duration < SHORT_CHAPTER_MS for duration in durations)
+    speakers = sum(SPEAKER.match(chapter.title) is not None for chapter in chapters)
+    durations.sort()
+    median = durations[len(durations) // 2] if durations else None
+    many_short = short >= TRANSCRIPT_SHARE * len(chapters)
+    speaker_lines = (speakers >= TRANSCRIPT_SHARE * len(chapters) and median is not None
+                     and median < TRANSCRIPT_SPEAKER_MAX_MS)
+    if not (many_short or speaker_lines):
+        return False
+    why = [_("{short} of the {count} chapters last under {seconds} s").format(
+        short=short, count=len(chapters), seconds=SHORT_CHAPTER_MS // 1000)]
+    if speakers:
+        why.append(_("{speakers} begin with a speaker's name").format(speakers=speakers))
+    check.add(Severity.WARNING, "transcript", chapters[0],
+              _("this looks like a transcript or captions, not an outline: {reasons}").format(
+                  reasons=and_list(why)),
+              _("chapters are the parts of the event (welcome, each talk, questions), a few minutes "
+                "each: write one line per part, e.g. 0'00 Accueil, 7'00 Table ronde 1"))
+    return True
+
+
+def _check_end_chapter(check: _Checker, chapters: list[Chapter]) -> None:
+    last = chapters[-1]
+    if len(chapters) < 2 or not END_TITLE.fullmatch(last.title.strip()):
+        return
+    previous = chapters[-2]
+    title = previous.title if len(previous.title) <= 40 else previous.title[:39] + "…"
+    check.add(Severity.INFO, "end-chapter", last,
+              _("the last chapter, {chapter} at {time}, marks the end of the recording rather than "
+                "a part of it; it is kept as a chapter").format(chapter=_name(last),
+                                                                time=check.time(last.start_ms)),
+              _("to end the chapter before it there instead, write its time as a range and drop "
+                "this line: {start} à {end} {title}").format(
+                  start=check.time(previous.start_ms), end=check.time(last.start_ms), title=title))
+
+
 def _check_chapter(check: _Checker, chapter: Chapter, previous: Chapter | None,
                    following: Chapter | None, end: int | None, duration: int | None,
-                   gap_warning_ms: int) -> None:
+                   gap_warning_ms: int, short_warnings: bool = True) -> None:
     start = chapter.start_ms
+    if len(chapter.title) > LONG_TITLE:
+        check.add(Severity.WARNING, "long-title", chapter,
+                  _("{chapter} is {length} characters long: phones cut titles over about {most} "
+                    "(Spotify recommends under 40, YouTube shows about 49)").format(
+                      chapter=_name(chapter), length=len(chapter.title), most=LONG_TITLE),
+                  _("write a shorter title and move the rest to the description: "
+                    "**Short title** *the rest*"))
     _check_chapter_characters(check, chapter)
     if not chapter.title.strip():
         check.add(Severity.ERROR, "empty-title", chapter,
@@ -234,7 +306,7 @@ def _check_chapter(check: _Checker, chapter: Chapter, previous: Chapter | None,
                       _("players stop it at the end of the recording; check the time"))
         if following is not None and following.start_ms > start:
             _check_gap(check, chapter, following, written_end, gap_warning_ms)
-    if end is not None and start < end < start + SHORT_CHAPTER_MS and not (
+    if short_warnings and end is not None and start < end < start + SHORT_CHAPTER_MS and not (
             duration is not None and start >= duration):
         check.add(Severity.WARNING, "short-chapter", chapter,
                   _("{chapter} lasts only {duration}").format(

@@ -25,14 +25,18 @@ def found(text: str, duration_ms: int | None = None, **options: int) -> Found:
     return [(d.severity, d.code, d.line) for d in diagnostics]
 
 
-def test_seed_has_no_errors_two_warnings_two_infos() -> None:
+def test_seed_has_no_errors_six_warnings_two_infos() -> None:
     episode, _ = parse_outline(SEED_OUTLINE.read_text(encoding="utf-8"), SEED_OUTLINE)
     diagnostics = validate(episode)
     assert [(d.severity, d.code, d.line) for d in diagnostics] == [
         (WARNING, "first-not-at-zero", 15),
         (INFO, "short-gap", 17),
+        (WARNING, "long-title", 43),
+        (WARNING, "long-title", 52),
         (WARNING, "gap", 52),
+        (WARNING, "long-title", 58),
         (INFO, "duplicate-title", 76),
+        (WARNING, "long-title", 86),
     ]
     by_code = {d.code: d for d in diagnostics}
     assert "7 min 55 s" in by_code["gap"].message
@@ -160,3 +164,44 @@ def test_episodes_from_other_sources(duration: int | None) -> None:
 def test_validate_never_prints(capsys: pytest.CaptureFixture[str]) -> None:
     validate(parse_outline("0:10 A\n0:05 B\n")[0], duration_ms=1)
     assert capsys.readouterr() == ("", "")
+
+
+def test_long_titles_are_flagged_with_a_hint() -> None:
+    title = "Présentation détaillée de l'étude régionale sur le travail pair en 2020"
+    assert len(title) > 60
+    assert found(f"0'00 Accueil\n1'00 {title}\n2'00 **Court** *{title}*\n") == [
+        (WARNING, "long-title", 2)]
+
+
+@pytest.mark.parametrize("last", ["Fin", "End", "fin de l'enregistrement", "The end."])
+def test_a_last_end_line_is_kept_with_a_note(last: str) -> None:
+    episode, _ = parse_outline(f"0'00 Accueil\n20'00 Questions\n25'00 {last}\n", Path("o.md"))
+    diagnostics = validate(episode)
+    assert [(d.severity, d.code, d.line) for d in diagnostics] == [(INFO, "end-chapter", 3)]
+    assert len(episode.chapters) == 3
+    assert diagnostics[0].hint.endswith("20'00 à 25'00 Questions")
+
+
+def test_end_inside_a_title_is_no_end_line() -> None:
+    assert found("0'00 Accueil\n20'00 Fin du débat et questions\n") == []
+
+
+def test_a_zoom_transcript_is_not_an_outline() -> None:
+    lines = [f"[00:00:{second:02d}] {name} : {text}" for second, name, text in [
+        (3, "Marie Dupont", "Bonjour à tous"), (7, "Paul", "Bonjour Marie"),
+        (12, "Marie Dupont", "On commence"), (15, "Paul", "Oui"), (21, "Marie Dupont", "Alors"),
+        (24, "Paul", "Merci"), (29, "Marie Dupont", "Voilà")]]
+    diagnostics = found("\n".join(lines) + "\n", duration_ms=60_000)
+    assert (WARNING, "transcript", 1) in diagnostics
+    assert not any(code == "short-chapter" for _, code, _ in diagnostics)
+
+
+def test_speakers_with_long_parts_are_an_outline() -> None:
+    text = "".join(f"{minute}'00 Intervenant {minute} : sujet\n" for minute in range(0, 60, 8))
+    assert not any(code == "transcript" for _, code, _ in found(text))
+
+
+def test_time_of_day_hint_names_clock_start() -> None:
+    episode, _ = parse_outline("14h00 Accueil\n14h20 Débat\n")
+    time_of_day = [d for d in validate(episode) if d.code == "time-of-day"]
+    assert "--clock-start 14h00" in time_of_day[0].hint

@@ -34,7 +34,7 @@ from podcast_tool.errors import UsageError
 from podcast_tool.i18n import _
 from podcast_tool.model import Diagnostic, Severity
 
-MANIFEST_KEYS = ("audio", "chapters", "snap", "id3v2", "from", "export")
+MANIFEST_KEYS = ("audio", "chapters", "snap", "id3v2", "from", "export", "clock_start")
 TRUE_WORDS = {"1", "true", "yes", "on", "oui", "y"}
 FALSE_WORDS = {"0", "false", "no", "off", "non", "n"}
 
@@ -201,7 +201,7 @@ def _csv_entries(text: str, manifest: Path) -> list[ManifestEntry]:
                 if unknown or "audio" not in header or "chapters" not in header:
                     raise UsageError(
                         _("the header must name the columns audio and chapters (and optionally "
-                          "snap, id3v2, from, export); found: {found}").format(
+                          "snap, id3v2, from, export, clock_start); found: {found}").format(
                             found=", ".join(header)),
                         path=manifest, line=reader.line_num)
                 continue
@@ -227,7 +227,7 @@ def _toml_entries(text: str, manifest: Path) -> list[ManifestEntry]:
     recordings = document.get("recording", document.get("recordings"))
     if unknown or not isinstance(recordings, list):
         raise UsageError(_("a TOML manifest holds [[recording]] tables (audio, chapters and "
-                           "optionally snap, id3v2, from, export)"), path=manifest)
+                           "optionally snap, id3v2, from, export, clock_start)"), path=manifest)
     entries: list[ManifestEntry] = []
     for number, table in enumerate(recordings, start=1):
         label = f"[[recording]] #{number}"
@@ -268,6 +268,14 @@ def _entry_options(entry: ManifestEntry, defaults: RecordingOptions,
         if version not in ("3", "4"):
             raise bad(f"id3v2 must be 3 or 4, not {values['id3v2']!r}")
         options = replace(options, id3v2_version=int(version))
+    if "clock_start" in values:
+        from podcast_tool.outline.clock import parse_clock_of_day
+
+        try:
+            options = replace(options, clock_start_ms=parse_clock_of_day(str(values["clock_start"])))
+        except ValueError:
+            raise bad(_("clock_start must be a time of day such as 14h00, not {value}").format(
+                value=values["clock_start"])) from None
     if "from" in values:
         from podcast_tool.formats import get_format
 

@@ -46,6 +46,8 @@ class RecordingOptions:
     from_format: str | None = None
     #: Sidecar formats to write beside the audio.
     export: tuple[str, ...] = ()
+    #: The time of day the recording began, for outlines written in times of day.
+    clock_start_ms: int | None = None
 
 
 @dataclass(frozen=True)

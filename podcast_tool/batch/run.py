@@ -38,7 +38,7 @@ from podcast_tool.errors import (
     ValidationFailed,
     WriteError,
 )
-from podcast_tool.i18n import N_, _
+from podcast_tool.i18n import N_, _, ngettext
 from podcast_tool.model import Chapter, Diagnostic, effective_ends
 from podcast_tool.safewrite import file_signature, write_file
 
@@ -72,12 +72,15 @@ def comparable_rows(stored: list[Chapter], wanted: list[Chapter], duration_ms: i
 
 def describe_change(before: list[Row], after: list[Row]) -> str:
     if before == after:
-        return "chapters already match"
+        return _("chapters already match")
     if not before:
-        return f"none → {len(after)} chapters"
+        return ngettext("none → {count} chapter", "none → {count} chapters", len(after)).format(
+            count=len(after))
     differing = sum(old != new for old, new in zip(before, after, strict=False))
     differing += abs(len(before) - len(after))
-    return f"{len(before)} → {len(after)} chapters, {differing} differ"
+    return ngettext("{before} → {count} chapter, {differing} differ",
+                    "{before} → {count} chapters, {differing} differ", len(after)).format(
+                        before=len(before), count=len(after), differing=differing)
 
 
 def process_recording(job: Job, settings: RunSettings) -> RecordingResult:
@@ -121,7 +124,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
 
         snap_options = SnapOptions()
     prepared = pipeline.prepare(job.audio, job.chapters, from_format=job.options.from_format,
-                               snap_options=snap_options)
+                               snap_options=snap_options, clock_start_ms=job.options.clock_start_ms)
     result.diagnostics = prepared.diagnostics
     episode, duration = prepared.episode, prepared.duration_ms
     result.chapter_count = len(episode.chapters)

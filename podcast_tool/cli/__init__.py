@@ -26,6 +26,9 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "snap": ("snap", N_("Move outline times to the real pauses in the audio.")),
     "preflight": ("preflight", N_("Tell what each podcast app will show of a file's chapters.")),
     "batch": ("batch", N_("Tag every recording of a folder from its outline.")),
+    "page": ("page", N_("Write the replay page of a recording: player, programme, deep links.")),
+    "feed": ("feed", N_("Build the podcast feed (RSS) of a batch folder's recordings.")),
+    "publish": ("publish", N_("Publish a batch folder as a static site: pages, index and feed.")),
     "demo": ("demo", N_("Synthesize the seed webinar replay, tag it and read it back.")),
 }
 

@@ -12,6 +12,7 @@ import click
 from rich.table import Table
 
 from podcast_tool.cli.common import (
+    clock_start_option,
     handles_errors,
     print_diagnostics,
     print_error,
@@ -74,10 +75,12 @@ def default_jobs() -> int:
 @click.option("--allow-outside", is_flag=True,
               help=N_("Tag files outside ROOT (manifest paths, symbolic links)."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print a machine-readable report."))
+@clock_start_option
 @handles_errors
 def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
             from_format: str | None, id3v2_version: str, jobs: int | None, dry_run: bool,
-            force: bool, allow_outside: bool, as_json: bool) -> None:
+            force: bool, allow_outside: bool, as_json: bool,
+            clock_start: int | None) -> None:
     from podcast_tool.batch.plan import parse_export, plan_folder, plan_manifest
     from podcast_tool.batch.report import RecordingOptions, RunSettings
     from podcast_tool.formats import get_format
@@ -85,7 +88,7 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
     if from_format:
         get_format(from_format)
     options = RecordingOptions(snap=snap, id3v2_version=int(id3v2_version), from_format=from_format,
-                               export=parse_export(export or ""))
+                               export=parse_export(export or ""), clock_start_ms=clock_start)
     if manifest is not None:
         plan = plan_manifest(manifest, root, options, allow_outside=allow_outside)
     else:

@@ -7,7 +7,13 @@ from pathlib import Path
 
 import click
 
-from podcast_tool.cli.common import handles_errors, print_diagnostics, print_json, stdout_console
+from podcast_tool.cli.common import (
+    clock_start_option,
+    handles_errors,
+    print_diagnostics,
+    print_json,
+    stdout_console,
+)
 from podcast_tool.cli.localized import Command
 from podcast_tool.cli.tables import chapter_table, episode_to_dict
 from podcast_tool.i18n import N_, ngettext
@@ -23,12 +29,14 @@ from podcast_tool.model import Diagnostic, Severity
 @click.option("--json", "as_json", is_flag=True, help=N_("Print chapters and diagnostics as JSON."))
 @click.option("--from", "from_format", metavar="FORMAT",
               help=N_("Chapter format of OUTLINE (default: detected)."))
+@clock_start_option
 @handles_errors
 def command(outline: Path, audio: Path | None, strict: bool, as_json: bool,
-            from_format: str | None) -> None:
+            from_format: str | None,
+            clock_start: int | None) -> None:
     from podcast_tool import pipeline
 
-    checked = pipeline.check(outline, audio, from_format=from_format)
+    checked = pipeline.check(outline, audio, from_format=from_format, clock_start_ms=clock_start)
     episode, diagnostics, duration = checked.episode, checked.diagnostics, checked.duration_ms
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     failed = any(d.severity in failing for d in diagnostics)

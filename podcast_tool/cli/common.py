@@ -133,7 +133,45 @@ def hint_line(hint: str) -> str:
     return _("hint: {hint}").format(hint=shown(hint))
 
 
+def print_publish_report(collection: Any) -> None:
+    """``feed`` and ``publish``: the plan's and each episode's warnings, then what was left out."""
+    diagnostics = list(collection.warnings)
+    for entry in collection.entries:
+        diagnostics += [d for d in entry.diagnostics if d.severity is Severity.ERROR
+                        or d.code.startswith("feed-")]
+    print_diagnostics(diagnostics)
+    console = stderr_console()
+    for failure in collection.failures:
+        console.print(_("[bold red]left out:[/] {failure}").format(failure=shown(failure.text())))
+
+
 def print_json(data: object) -> None:
     # A lone surrogate can only be inside a JSON string: its escape keeps the text exact.
     text = json.dumps(data, ensure_ascii=False, indent=2)
     click.echo(_SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", text))
+
+
+class ClockOfDay(click.ParamType):
+    """A time of day (``14h00``, ``14:00``), as milliseconds since midnight."""
+
+    name = "TIME"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        if isinstance(value, int):
+            return value
+        from podcast_tool.outline.clock import parse_clock_of_day
+
+        try:
+            return parse_clock_of_day(str(value))
+        except ValueError:
+            self.fail(_("not a time of day: {value} (write it as 14h00 or 14:00)").format(
+                value=value), param, ctx)
+
+
+CLOCK_START_HELP = N_("The time of day the recording began (14h00, 14:00), for outlines written "
+                      "in times of day: it is subtracted from every time.")
+
+
+def clock_start_option(function: F) -> F:
+    return click.option("--clock-start", "clock_start", type=ClockOfDay(), metavar="TIME",
+                        help=CLOCK_START_HELP)(function)

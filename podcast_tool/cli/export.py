@@ -6,7 +6,12 @@ from pathlib import Path
 
 import click
 
-from podcast_tool.cli.common import force_option, handles_errors, print_diagnostics
+from podcast_tool.cli.common import (
+    clock_start_option,
+    force_option,
+    handles_errors,
+    print_diagnostics,
+)
 from podcast_tool.cli.localized import Command
 from podcast_tool.i18n import N_
 
@@ -31,11 +36,13 @@ from podcast_tool.i18n import N_
               help=N_("Title of the chapter --add-zero-chapter adds."))
 @click.option("--snippet", is_flag=True,
               help=N_("Podlove: print only the <psc:chapters> element, to paste into an RSS <item>."))
+@clock_start_option
 @force_option
 @handles_errors
 def command(source: Path, format_name: str | None, from_format: str | None, output: Path | None,
             audio: Path | None, notation: str | None, add_zero_chapter: bool, zero_title: str,
-            snippet: bool) -> None:
+            snippet: bool,
+            clock_start: int | None) -> None:
     from podcast_tool import pipeline
     from podcast_tool.errors import ValidationFailed
     from podcast_tool.formats import format_for_output
@@ -44,7 +51,7 @@ def command(source: Path, format_name: str | None, from_format: str | None, outp
         text, diagnostics = pipeline.export(
             source, format_name or format_for_output(output), from_format=from_format,
             audio=audio, notation=notation, add_zero_chapter=add_zero_chapter,
-            zero_chapter_title=zero_title, snippet=snippet)
+            zero_chapter_title=zero_title, snippet=snippet, clock_start_ms=clock_start)
     except ValidationFailed as error:
         print_diagnostics(error.diagnostics, show_info=False)
         raise

@@ -27,7 +27,7 @@ TITLE_WIDTH = 28
                        "shows the chapters without a problem, 1 otherwise."))
 @click.argument("audio", type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("sidecars", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
-@click.option("--app", "apps", multiple=True, metavar="APP",
+@click.option("--app", "apps", multiple=True, metavar=N_("APP"),
               help=N_("Only this app (repeatable): apple, overcast, castro, pocketcasts, "
                       "antennapod, kasts, spotify, youtube, ffmpeg, web."))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the verdicts as JSON."))

@@ -9,6 +9,7 @@ import click
 from podcast_tool.cli.common import (
     MIN_PAUSE_HELP,
     WINDOW_HELP,
+    clock_start_option,
     force_option,
     handles_errors,
     print_diagnostics,
@@ -31,17 +32,19 @@ from podcast_tool.i18n import N_, _
 @click.option("--from", "from_format", metavar="FORMAT",
               help=N_("Chapter format of OUTLINE (default: detected)."))
 @click.option("--window", type=click.FloatRange(min=0.5, max=600), default=10.0,
-              show_default=True, metavar="SECONDS", help=WINDOW_HELP)
+              show_default=True, metavar=N_("SECONDS"), help=WINDOW_HELP)
 @click.option("--min-pause", type=click.FloatRange(min=0.05, max=60), default=0.8,
-              show_default=True, metavar="SECONDS", help=MIN_PAUSE_HELP)
+              show_default=True, metavar=N_("SECONDS"), help=MIN_PAUSE_HELP)
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the moves as JSON."))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help=N_("Write the corrected outline to FILE, in the notation of OUTLINE."))
 @click.option("--in-place", is_flag=True, help=N_("Overwrite OUTLINE with the corrected times."))
+@clock_start_option
 @force_option
 @handles_errors
 def command(audio: Path, outline: Path, from_format: str | None, window: float, min_pause: float,
-            as_json: bool, output: Path | None, in_place: bool) -> None:
+            as_json: bool, output: Path | None, in_place: bool,
+            clock_start: int | None) -> None:
     from podcast_tool import pipeline
     from podcast_tool.errors import ValidationFailed
 
@@ -52,7 +55,8 @@ def command(audio: Path, outline: Path, from_format: str | None, window: float, 
                          path=output)
     try:
         result = pipeline.snap(audio, outline, pipeline.snap_options(window, min_pause),
-                               from_format=from_format, target=outline if in_place else output)
+                               from_format=from_format, target=outline if in_place else output,
+                               clock_start_ms=clock_start)
     except ValidationFailed as error:
         print_diagnostics(error.diagnostics)
         raise

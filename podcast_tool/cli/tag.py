@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from podcast_tool.cli.common import (
+    clock_start_option,
     force_option,
     handles_errors,
     print_diagnostics,
@@ -30,22 +31,24 @@ from podcast_tool.i18n import N_, _, ngettext
               help=N_("Chapter format of CHAPTERS (default: detected)."))
 @click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4"]), default="3",
               show_default=True, help=N_("ID3v2 version for MP3 (2.3 is read most widely)."))
-@click.option("--gap-title", default="Pause", show_default=True, metavar="TEXT",
+@click.option("--gap-title", default="Pause", show_default=True, metavar=N_("TEXT"),
               help=N_("MP4: title of a pause of 30 s or more between a chapter's written end "
                       "and the next start ('' leaves it in the chapter before)."))
 @click.option("--dry-run", is_flag=True, help=N_("Validate and show the chapters; write nothing."))
 @click.option("--snap", is_flag=True,
               help=N_("Move each time to a real pause nearby in AUDIO before writing."))
-@click.option("--window", type=click.FloatRange(min=0.5, max=600), metavar="SECONDS",
+@click.option("--window", type=click.FloatRange(min=0.5, max=600), metavar=N_("SECONDS"),
               help=N_("Search this many seconds on each side of every written time. With --snap. "
                       "[default: 10]"))
-@click.option("--min-pause", type=click.FloatRange(min=0.05, max=60), metavar="SECONDS",
+@click.option("--min-pause", type=click.FloatRange(min=0.05, max=60), metavar=N_("SECONDS"),
               help=N_("Shortest silence, in seconds, that counts as a pause (breaths are shorter). "
                       "With --snap. [default: 0.8]"))
+@clock_start_option
 @force_option
 @handles_errors
 def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
-            gap_title: str, dry_run: bool, snap: bool, window: float | None, min_pause: float | None) -> None:
+            gap_title: str, dry_run: bool, snap: bool, window: float | None, min_pause: float | None,
+            clock_start: int | None) -> None:
     if not snap and (window is not None or min_pause is not None):
         raise UsageError(_("--window and --min-pause only apply with --snap"))
     from podcast_tool import pipeline
@@ -56,7 +59,8 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
 
     console = stdout_console()
     try:
-        result = pipeline.prepare(audio, chapters, from_format=from_format, snap_options=options)
+        result = pipeline.prepare(audio, chapters, from_format=from_format, snap_options=options,
+                                  clock_start_ms=clock_start)
     except ValidationFailed as error:
         print_diagnostics(error.diagnostics)
         raise

@@ -2,18 +2,18 @@
 
 Rules:
 
-- A line whose first words are a time or a time range starts a chapter. Before the time may stand
-  list markers (``-`` ``*`` ``+`` ``1.``), quote marks ``>``, heading ``#``s, emphasis, ``[`` or
-  ``(``, and ``de``/``from``. Times: ``0'20``, ``1'03''37``, ``2’28’’25``, ``0:20``,
-  ``01:03:37.500``, ``20 s``, ``7 min 10``, ``1h03m37s``; ranges ``A à B``, ``de A à B``,
-  ``A - B``, ``A – B``, ``A — B``, ``A to B``.
+- A line with a time or a time range at its start (after list markers, emphasis, symbols or
+  emoji), at its end after a separator (``Accueil (0'00)``), or in a table cell is a chapter
+  line; see ``outline.lines`` for the shapes and ``outline.timecodes`` for the notations. A line
+  shaped like one that cannot be read gets a diagnostic: no line is ever dropped silently.
 - The rest of the line is the title (Markdown removed); ``**Title** *Description*`` gives both.
   ``[text](https://…)`` gives the chapter's URL (the title keeps ``text``), ``![alt](image.jpg)``
   its image; links and images in the notes count when the line has none.
 - ``{hidden}`` (or ``{masqué}``, ``{toc: false}``) at the end of a chapter line marks it hidden:
   a chapter for metadata only (Podcasting 2.0 JSON ``toc: false``), not for tables of contents.
 - The lines after a chapter, up to the next one, are its notes (kept as Markdown for show notes).
-  A note line that must begin with a time escapes it with a backslash: ``\\0:20 …``.
+  A note line that must begin (or end) with a time escapes it with a backslash: ``\\0:20 …``.
+- HTML entities (``&#39;``, ``&nbsp;``) are decoded, with one info diagnostic.
 - Two-field times (``1'30``, ``1:30``) are minutes and seconds, unless that would put a chapter
   before the previous one (or an end before its start) while hours and minutes would not: the
   hours reading is then taken and reported as an info diagnostic.
@@ -25,6 +25,7 @@ Rules:
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 from collections import Counter
 from collections.abc import Iterator
@@ -34,55 +35,40 @@ from pathlib import Path
 from podcast_tool.errors import OutlineError
 from podcast_tool.i18n import _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
+from podcast_tool.outline.lines import (
+    MAX_PREFIX,
+    LineNotRead,
+    LineTimes,
+    read_line_times,
+    read_table_row,
+    read_trailing_times,
+    table_cells,
+)
+from podcast_tool.outline.lines import time_position as _time_position
 from podcast_tool.outline.text import (
     CONTROL_CHARACTERS,
     document_title,
     extract_links,
     find_date,
     first_links,
-    is_web_url,
+    plain_text,
     remove_controls,
     split_title,
 )
-from podcast_tool.outline.timecodes import TimeToken, TimeValueError, match_time, render_like
+from podcast_tool.outline.timecodes import TimeToken, TimeValueError, render_like
 
 #: An ambiguous ``1'30`` is read as 1 h 30 only if that is at most this long after the chapter
 #: before it (or after its own start, for an end)…
 MAX_HOURS_READING_JUMP_MS = 90 * 60_000
 #: …and only once the outline is this far in (earlier, a time going backwards is a typo).
 MIN_HOURS_READING_CONTEXT_MS = 30 * 60_000
-#: How far into a line the time may stand (markers, emphasis, brackets before it).
-MAX_PREFIX = 40
-_PREFIX_CHARACTERS = frozenset(" \t\u00a0\u202f\ufeff>#-*+•_[(~`")
-#: Spaces, including the no-break spaces French typography puts before ``:`` and units.
-_SPACE = "[ \t\u00a0\u202f]"
-_ORDERED_MARKER = re.compile(rf"\d{{1,9}}[.)]{_SPACE}")
-_LEAD_WORD = re.compile(rf"(?:de|du|from){_SPACE}{{1,3}}", re.IGNORECASE)
-_CLOSERS = re.compile(r"[*_\])]{0,4}")
-_OPENERS = re.compile(r"[*_\[(]{0,4}")
-_RANGE_SEPARATOR = re.compile(
-    rf"{_SPACE}{{1,4}}(?:à|a|au|to|jusqu['’]à){_SPACE}{{1,4}}|{_SPACE}{{0,4}}(?:--?>?|–|—|→|~){_SPACE}{{0,4}}",
-    re.IGNORECASE)
-_LINKED_TIME = re.compile(r"\((?P<target>[^()\s]{0,2000})\)")
-_TITLE_SEPARATOR = re.compile(rf"{_SPACE}{{0,8}}(?:[-–—|:>→]{_SPACE}{{0,8}}|[.,;]{_SPACE}{{1,8}})?")
 _HEADING = re.compile(r"[ \t]{0,3}#[ \t]+(?P<text>.{0,300})")
 _BLANK_RUNS = re.compile(r"\n{3,}")
 #: ``{hidden}`` ending a chapter line: a chapter left out of tables of contents.
 HIDDEN_MARK = re.compile(r"[ \t]{0,20}\{[ \t]{0,5}(?:hidden|masqu[ée]|toc[ \t]{0,3}[:=][ \t]{0,3}false)"
                          r"[ \t]{0,5}\}[ \t]{0,20}$", re.IGNORECASE)
-
-
-@dataclass
-class LineTimes:
-    """Where a chapter line's times stand, and the rest of the line."""
-
-    start: TimeToken
-    end: TimeToken | None
-    rest: str
-    #: ``**`` or ``__`` opened before the time and not closed after it.
-    open_bold: str | None = None
-    #: A link around the time itself: ``[00:20](https://…) Title``.
-    url: str | None = None
+#: A character reference (``&#39;``, ``&#x27;``) or a named entity (``&nbsp;``, ``&eacute;``).
+_ENTITY = re.compile(r"&(?:#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 
 
 @dataclass
@@ -92,6 +78,10 @@ class ChapterLine:
     #: Offset of the line in the text (token offsets are relative to their line).
     offset: int
     notes: list[str] = field(default_factory=list)
+    #: The line with its HTML entities decoded, when it had any (``times`` refer to it).
+    decoded: str | None = None
+    #: Length of the line as written.
+    length: int = 0
 
 
 @dataclass
@@ -101,72 +91,22 @@ class Scan:
     diagnostics: list[Diagnostic]
 
 
-def _time_position(line: str, position: int = 0) -> tuple[int, bool] | None:
-    """Where a chapter's time would stand in ``line``, and whether a backslash escapes it."""
-    length = min(len(line), MAX_PREFIX)
-    while position < length:
-        char = line[position]
-        if char.isdigit():
-            return position, False
-        if char in _PREFIX_CHARACTERS:
-            position += 1
-        elif char == "\\":
-            run_end = position
-            while run_end < length and line[run_end] == "\\":
-                run_end += 1
-            return (run_end, True) if line[run_end:run_end + 1].isdigit() else None
-        else:
-            lead = _LEAD_WORD.match(line, position)
-            if lead is None or not line[lead.end():lead.end() + 1].isdigit():
-                return None
-            position = lead.end()
-    return None
-
-
-def read_line_times(line: str) -> LineTimes | None:
-    """The times that start ``line`` as a chapter, or None. Raises ``TimeValueError``."""
-    found = _time_position(line)
-    start = None
-    while start is None:
-        if found is None or found[1]:
-            return None
-        start = match_time(line, found[0])
-        if start is None:
-            # ``1. 0:20 Title``: an ordered list marker before the time.
-            marker = _ORDERED_MARKER.match(line, found[0])
-            found = _time_position(line, marker.end()) if marker else None
-    prefix = line[:start.start]
-    times = LineTimes(start=start, end=None, rest="")
-    position = _CLOSERS.match(line, start.end).end()
-    closers = line[start.end:position]
-    end = _range_end(line, start.end)
-    if end is not None:
-        times.end = end
-        position = _CLOSERS.match(line, end.end).end()
-        closers += line[end.end:position]
-    elif "]" in closers and line.startswith("(", position):
-        target = _LINKED_TIME.match(line, position)
-        if target is not None:
-            times.url = target["target"] if is_web_url(target["target"]) else None
-            position = target.end()
-    for marker in ("**", "__"):
-        if prefix.count(marker) > closers.count(marker):
-            times.open_bold = marker
-    position = _TITLE_SEPARATOR.match(line, position).end()
-    times.rest = line[position:]
-    return times
-
-
-def _range_end(line: str, position: int) -> TimeToken | None:
-    position = _CLOSERS.match(line, position).end()
-    separator = _RANGE_SEPARATOR.match(line, position)
-    if separator is None or separator.end() == position:
-        return None
-    position = _OPENERS.match(line, separator.end()).end()
-    try:
-        return match_time(line, position)
-    except TimeValueError:
-        return None
+def _read_times(line: str) -> LineTimes | None:
+    """A chapter line's times, whatever its shape: a table row, time first, or title first."""
+    if line.lstrip(" \u00a0").startswith("|"):
+        return read_table_row(line, table_cells(line) or [])
+    times = read_line_times(line)
+    if times is not None:
+        if "\t" in times.rest.strip():
+            # ``0'20<tab>Accueil<tab>Marie``: a table copied out of a word processor.
+            cells = [cell for cell in times.rest.split("\t") if cell.strip()]
+            times.rest, times.cells = cells[0], cells[1:]
+        return times
+    if "\t" in line.strip():
+        row = read_table_row(line, table_cells(line) or [])
+        if row is not None:
+            return row
+    return read_trailing_times(line)
 
 
 def _lines(text: str) -> Iterator[tuple[int, int, str]]:
@@ -182,14 +122,29 @@ def scan(text: str, file: str | None = None) -> Scan:
     chapters: list[ChapterLine] = []
     preamble: list[str] = []
     diagnostics: list[Diagnostic] = []
-    for number, offset, line in _lines(text):
+    decoded_any = False
+    for number, offset, written in _lines(text):
+        line = written
+        if "&" in line and _ENTITY.search(line):
+            line = html.unescape(line)
+            if not decoded_any:
+                decoded_any = True
+                diagnostics.append(Diagnostic(
+                    Severity.INFO, "html-entities",
+                    _("decoded HTML entities (&#39;, &nbsp;, &eacute;…) into the characters they "
+                      "stand for"),
+                    file, number, _("they usually come from copying text out of a web page's source")))
         try:
-            times = read_line_times(line)
+            times = _read_times(line)
         except TimeValueError as error:
             diagnostics.append(Diagnostic(
                 Severity.WARNING, "invalid-time",
                 _("{error}; the line was read as text").format(error=error), file, number,
                 _("fix the time (minutes and seconds go from 00 to 59) to make this line a chapter")))
+            times = None
+        except LineNotRead as error:
+            diagnostics.append(Diagnostic(Severity.INFO, "time-like-text", str(error), file, number,
+                                          error.hint))
             times = None
         if times is None:
             (chapters[-1].notes if chapters else preamble).append(line)
@@ -200,7 +155,8 @@ def scan(text: str, file: str | None = None) -> Scan:
         if times.end is not None:
             end_ms = _resolve(times.end, start_ms + 1, "end", file, number, diagnostics)
         chapters.append(ChapterLine(_chapter(times, start_ms, end_ms, number, file, diagnostics),
-                                    times, offset))
+                                    times, offset, decoded=line if line is not written else None,
+                                    length=len(written)))
     for chapter_line in chapters:
         _attach_notes(chapter_line)
     return Scan(chapters, preamble, diagnostics)
@@ -244,6 +200,9 @@ def _chapter(times: LineTimes, start_ms: int, end_ms: int | None, number: int, f
         rest = rest[:hidden.start()]
     links = extract_links(rest)
     title, description = split_title(links.text, times.open_bold)
+    if times.cells:
+        cells = [plain_text(extract_links(remove_controls(cell)).text) for cell in times.cells]
+        description = " – ".join(part for part in [description, *cells] if part)
     return Chapter(start_ms=start_ms, title=title, end_ms=end_ms, description=description,
                    url=times.url or links.url, image=links.image, toc=hidden is None, line=number)
 
@@ -260,54 +219,95 @@ def _attach_notes(chapter_line: ChapterLine) -> None:
         chapter.image = chapter.image or links.image
 
 
+def _safe_read(line: str) -> LineTimes | None:
+    try:
+        return _read_times(line)
+    except (TimeValueError, LineNotRead):
+        return None
+
+
+#: Backslash runs before a digit further in the line (a trailing time, a table cell) that may
+#: escape a time; only the first few are tried, so that a line costs linear time.
+_ESCAPE_RUN = re.compile(r"\\{1,8}(?=\d)")
+_MAX_ESCAPE_RUNS = 4
+
+
+def _escaped_run(line: str) -> tuple[int, int] | None:
+    """The backslash run (start, end) that keeps a trailing or table time from being read."""
+    for index, run in enumerate(_ESCAPE_RUN.finditer(line)):
+        if index == _MAX_ESCAPE_RUNS:
+            break
+        begin, end = run.span()
+        times = _safe_read(line[:begin] + line[end:])
+        if times is not None and times.start.start == begin:
+            return begin, end
+    return None
+
+
 def _unescape_time(line: str) -> str:
-    """``\\0:20 …`` in notes: the backslash only kept the line from starting a chapter.
+    """``\\0:20 …`` in notes: the backslash only kept the line from being a chapter.
 
     One backslash of a run before a digit goes, so any line can be written escaped (see
-    ``escape_note_line``).
+    ``escape_note_line``): before a leading time, a trailing one (``Durée – \\7'00``) or a
+    table cell's.
     """
+    if "\\" not in line:
+        return line
     found = _time_position(line) if "\\" in line[:MAX_PREFIX] else None
     if found is not None and found[1]:
         return line[:found[0] - 1] + line[found[0]:]
+    run = _escaped_run(line)
+    if run is not None:
+        return line[:run[1] - 1] + line[run[1]:]
     return line
 
 
 def escape_note_line(line: str) -> str:
-    """A notes line, with a backslash before a time that would otherwise start a chapter
+    """A notes line, with a backslash before a time that would otherwise make it a chapter
     (or before backslashes the parser would take for such an escape)."""
+    times = _safe_read(line)
+    if times is not None:
+        position = times.start.start
+        return line[:position] + "\\" + line[position:]
     found = _time_position(line)
-    if found is None:
-        return line
-    try:
-        times = read_line_times(line)
-    except TimeValueError:
-        times = None
-    position = times.start.start if times is not None else found[0]
-    if times is None and not found[1]:
-        return line
-    return line[:position] + "\\" + line[position:]
+    if found is not None and found[1]:
+        return line[:found[0]] + "\\" + line[found[0]:]
+    if "\\" in line and (run := _escaped_run(line)) is not None:
+        return line[:run[1]] + "\\" + line[run[1]:]
+    return line
 
 
-def _episode_title(preamble: list[str], has_chapters: bool) -> tuple[str | None, dt.date | None]:
-    heading = next((found["text"] for line in preamble if (found := _HEADING.match(line))), None)
-    last_line = next((line.strip() for line in reversed(preamble) if line.strip()), "")
+def _episode_title(preamble: list[str], has_chapters: bool
+                   ) -> tuple[str | None, dt.date | None, set[int]]:
+    """The title, the date, and the indexes of the preamble lines they were read from."""
+    used: set[int] = set()
+    heading_index = next((i for i, line in enumerate(preamble) if _HEADING.match(line)), None)
+    last_index = next((i for i in reversed(range(len(preamble))) if preamble[i].strip()), None)
+    last_line = preamble[last_index].strip() if last_index is not None else ""
     title: str | None = None
     date: dt.date | None = None
-    if heading is not None:
-        title, date = document_title(heading.lstrip("\\"))
+    if heading_index is not None:
+        title, date = document_title(_HEADING.match(preamble[heading_index])["text"].lstrip("\\"))
+        used.add(heading_index)
     title_like = last_line.endswith(":") or find_date(last_line[:300]) is not None
     if has_chapters and last_line and last_line[0] not in ">-*+|" and len(last_line) <= 300 and title_like:
         line_title, line_date = document_title(last_line)
         title = title or line_title
         date = date or line_date
-    return title, date
+        used.add(last_index)  # type: ignore[arg-type]
+    return title, date, used
+
+
+def _introduction(preamble: list[str], used: set[int]) -> str:
+    lines = [remove_controls(line).rstrip() for i, line in enumerate(preamble) if i not in used]
+    return _BLANK_RUNS.sub("\n\n", "\n".join(lines)).strip("\n")
 
 
 def parse_outline(text: str, source: Path | None = None) -> tuple[Episode, list[Diagnostic]]:
     """The chapters of an outline (decoded text) and what was assumed while reading it."""
     file = str(source) if source is not None else None
     result = scan(text, file)
-    title, date = _episode_title(result.preamble, bool(result.chapters))
+    title, date, title_lines = _episode_title(result.preamble, bool(result.chapters))
     notations = Counter(line.times.start.notation for line in result.chapters)
     episode = Episode(
         chapters=[line.chapter for line in result.chapters],
@@ -315,6 +315,7 @@ def parse_outline(text: str, source: Path | None = None) -> tuple[Episode, list[
         date=date,
         source=source,
         notation=notations.most_common(1)[0][0] if notations else None,
+        introduction=_introduction(result.preamble, title_lines),
     )
     return episode, result.diagnostics
 
@@ -334,11 +335,20 @@ def retime_outline(text: str, new_times: list[tuple[int, int | None]]) -> str:
     replacements: list[tuple[int, int, str]] = []
     for chapter_line, (start_ms, end_ms) in zip(chapter_lines, new_times, strict=True):
         times, offset = chapter_line.times, chapter_line.offset
-        replacements.append((offset + times.start.start, offset + times.start.end,
-                             render_like(times.start, start_ms)))
+        line_replacements = [(times.start.start, times.start.end, render_like(times.start, start_ms))]
         if times.end is not None and end_ms is not None:
-            replacements.append((offset + times.end.start, offset + times.end.end,
-                                 render_like(times.end, end_ms)))
+            line_replacements.append((times.end.start, times.end.end, render_like(times.end, end_ms)))
+        line_replacements.sort()
+        if chapter_line.decoded is None:
+            replacements += [(offset + begin, offset + end, new) for begin, end, new in line_replacements]
+        else:
+            # Token offsets refer to the decoded line: the whole line is written back decoded.
+            replacements.append((offset, offset + chapter_line.length,
+                                 _replace_spans(chapter_line.decoded, line_replacements)))
+    return _replace_spans(text, replacements)
+
+
+def _replace_spans(text: str, replacements: list[tuple[int, int, str]]) -> str:
     pieces = []
     position = 0
     for begin, end, replacement in replacements:

@@ -80,18 +80,22 @@ FR_PATTERN = re.compile(
 CLOCK_PATTERN = re.compile(rf"(?P<a>\d{{1,3}}):(?P<b>\d{{2}})(?::(?P<c>\d{{2}}))?{_FRACTION}{_BOUNDARY}")
 
 _NOT_LETTER = r"(?![^\W\d_])"
-#: A space, or the no-break spaces French typography puts between a number and its unit.
-_SP = "[ \u00a0\u202f]?"
-_H = rf"{_SP}h{_NOT_LETTER}"
+#: Every space outlines put between numbers, units and dashes: the ordinary one, tab, the
+#: no-break spaces of French typography (U+00A0, U+202F), and the fixed-width spaces word
+#: processors and web pages use (U+2000 to U+200A: thin, hair, figure…; U+205F, U+3000).
+SPACES = " \t\u00a0\u202f" + "".join(map(chr, range(0x2000, 0x200B))) + "\u205f\u3000"
+SPACE = f"[{SPACES}]"
+_SP = f"{SPACE}?"
+_H = rf"{_SP}(?P<hunit>h|heures?|hrs?){_NOT_LETTER}"
 _SECONDS = r"\d{1,2}(?:[.,]\d{1,9})?"
 
 
 def _minute_unit(name: str) -> str:
-    return rf"{_SP}(?P<{name}>min|mn|m){_NOT_LETTER}"
+    return rf"{_SP}(?P<{name}>minutes?|mins?|mn|m){_NOT_LETTER}"
 
 
 def _second_unit(name: str) -> str:
-    return rf"{_SP}(?P<{name}>sec|s){_NOT_LETTER}"
+    return rf"{_SP}(?P<{name}>secondes?|seconds?|secs?|s){_NOT_LETTER}"
 
 
 UNITS_PATTERN = re.compile(
@@ -100,6 +104,24 @@ UNITS_PATTERN = re.compile(
     rf"|(?P<m>\d{{1,4}}){_minute_unit('munit_m')}(?:{_SP}(?P<ms>{_SECONDS})(?:{_second_unit('sunit_m')})?)?"
     rf"|(?P<s>\d{{1,5}}(?:[.,]\d{{1,9}})?){_second_unit('sunit_s')}){_BOUNDARY}"
 )
+#: Hours written with ``h`` or ``:`` and seconds with quotes, or the other way round:
+#: ``1h03'37``, ``1h03''37``, ``1:03'37``, ``1h03:37``.
+MIXED_PATTERN = re.compile(
+    rf"(?P<a>\d{{1,3}})(?P<q1>h|:)(?P<b>\d{{2}})(?P<q2>{_Q2}|{_Q1}|:)(?P<c>\d{{2}})"
+    rf"{_FRACTION}(?P<mark>{_Q2})?{_BOUNDARY}"
+)
+#: One field with its quote mark: ``7'`` (minutes), ``20''`` or ``20"`` (seconds).
+FR_SINGLE_PATTERN = re.compile(rf"(?P<a>\d{{1,4}})(?:(?P<mark>{_Q2})|(?P<q1>{_Q1})){_BOUNDARY}")
+#: The minute named in words: ``min 7``, ``minute 7``, ``à la minute 15``, ``7e minute``.
+MINUTE_WORDS_PATTERN = re.compile(
+    rf"(?:(?:(?:à|a|at){SPACE}{{1,3}}la{SPACE}{{1,3}})?(?:minute|min|mn){SPACE}{{1,3}}(?P<m>\d{{1,4}})"
+    rf"|(?P<om>\d{{1,4}})(?:e|è|ème|eme|ᵉ|th|st|nd|rd){SPACE}{{1,3}}minute){_BOUNDARY}",
+    re.IGNORECASE,
+)
+#: Units spelt out (``7 minutes``, ``1 heure``): alone, they are as often prose (``7 minutes de
+#: pause``) as a time; see ``TimeToken.spelt_out``.
+_SPELT_UNITS = frozenset({"minute", "minutes", "heure", "heures", "seconde", "secondes", "second",
+                          "seconds"})
 
 
 class TimeValueError(ValueError):
@@ -118,6 +140,9 @@ class TimeToken:
     text: str
     #: Two fields read as minutes and seconds (``1'30``, ``1:30``) that could be hours and minutes.
     ambiguous: bool = False
+    #: One number with a unit spelt out (``7 minutes``, ``1 heure``): a time only where a title
+    #: separator, a range or the end of the line follows it.
+    spelt_out: bool = False
     #: The pattern's groups, kept to write a new value in the same style (see ``render_like``).
     groups: tuple[tuple[str, str | None], ...] = ()
 
@@ -158,11 +183,22 @@ def match_time(text: str, pos: int = 0) -> TimeToken | None:
 
     Raises ``TimeValueError`` for a time-shaped token with impossible values (``7'75``).
     """
-    for notation, pattern in (("fr", FR_PATTERN), ("clock", CLOCK_PATTERN), ("units", UNITS_PATTERN)):
+    for notation, pattern in _PATTERNS:
         found = pattern.match(text, pos)
         if found:
             return _token(notation, found)
+    found = MINUTE_WORDS_PATTERN.match(text, pos)
+    if found:
+        minutes = found["m"] or found["om"]
+        groups = {"h": None, "hm": None, "hs": None, "m": minutes, "ms": None, "s": None,
+                  "munit": "min", "sunit": None}
+        return TimeToken(start=found.start(), end=found.end(), ms=int(minutes) * 60_000,
+                         notation="units", text=found.group(0), groups=tuple(groups.items()))
     return None
+
+
+_PATTERNS = (("fr", FR_PATTERN), ("clock", CLOCK_PATTERN), ("fr", MIXED_PATTERN),
+             ("fr", FR_SINGLE_PATTERN), ("units", UNITS_PATTERN))
 
 
 def _token(notation: str, found: re.Match[str]) -> TimeToken:
@@ -174,9 +210,15 @@ def _token(notation: str, found: re.Match[str]) -> TimeToken:
         groups["munit"] = next((unit for unit in minute_units if unit), None)
         groups["sunit"] = next((unit for unit in second_units if unit), None)
     written = found.group(0)
-    ambiguous = False
+    ambiguous = spelt_out = False
     if notation == "units":
         ms = _units_ms(groups, written)
+        fields = [groups[name] for name in ("hm", "hs", "ms")]
+        units = {(groups.get(name) or "").lower() for name in ("hunit", "munit", "sunit")}
+        spelt_out = not any(fields) and bool(units & _SPELT_UNITS)
+    elif groups.get("b") is None:
+        # ``7'`` is minutes, ``20''`` seconds.
+        ms = int(groups["a"]) * (1000 if groups["mark"] else 60_000)
     else:
         a, b, c = int(groups["a"]), int(groups["b"]), groups["c"]
         _check(b, 60, "minutes" if c is not None else "seconds", written)
@@ -188,10 +230,10 @@ def _token(notation: str, found: re.Match[str]) -> TimeToken:
             # ``7'20''`` and ``7:20.5`` say seconds outright; ``7'20`` and ``7:20`` could be
             # hours and minutes.
             ambiguous = not groups.get("mark") and not groups["frac"]
-        if groups["frac"]:
+        if groups.get("frac"):
             ms += fraction_ms(groups["frac"])
     return TimeToken(start=found.start(), end=found.end(), ms=ms, notation=notation, text=written,
-                     ambiguous=ambiguous, groups=tuple(groups.items()))
+                     ambiguous=ambiguous, spelt_out=spelt_out, groups=tuple(groups.items()))
 
 
 def _units_ms(groups: dict[str, str | None], written: str) -> int:
@@ -237,6 +279,16 @@ def render_like(token: TimeToken, ms: int) -> str:
     three_fields = hours > 0 or group("c") is not None
     if token.notation == "fr":
         q1 = group("q1") or "'"
+        if group("b") is None:
+            # ``7'`` and ``20''`` stay one field while the new value fits in it.
+            if group("mark") and ms < 60_000 and not rest:
+                return f"{seconds:0{width}d}{group('mark')}"
+            if not group("mark") and ms % 60_000 == 0 and hours == 0:
+                return f"{minutes:0{width}d}{q1}"
+            width = min(width, 2)
+        if q1 in ("h", ":"):
+            # ``1h03'37``: hours marked with ``h`` or ``:``, seconds with quotes, or the reverse.
+            return f"{hours:0{width}d}{q1}{minutes:02d}{group('q2')}{seconds:02d}{frac}{group('mark') or ''}"
         if three_fields:
             # ``0'20"`` grows into ``1'03"37``: its seconds mark becomes the hours form's second mark.
             if group("q2"):

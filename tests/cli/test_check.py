@@ -40,10 +40,12 @@ def test_seed_passes_with_warnings_and_notes() -> None:
     assert "  hint: players keep showing the chapter before it" in result.stderr
     assert "error:" not in result.stderr
     assert "Mot d'accueil de Daniel Delaveau" in result.stdout
-    assert "9 chapters, 0 errors, 2 warnings, 2 notes" in result.stdout
+    assert f"{SEED_OUTLINE}:43: warning: « Anne Postic, Commissaire à la Stratégie de préven… » is " \
+           "110 characters long" in result.stderr
+    assert "9 chapters, 0 errors, 6 warnings, 2 notes" in result.stdout
     lines = [int(line.split(":")[1]) for line in result.stderr.splitlines()
              if line.startswith(str(SEED_OUTLINE))]
-    assert lines == [15, 17, 52, 76]
+    assert lines == [15, 17, 43, 52, 52, 58, 76, 86]
 
 
 def test_strict_fails_on_the_seed_warnings() -> None:
@@ -72,8 +74,9 @@ def test_json_output() -> None:
                                                          (20, 420, 860, 3515, 3817, 4665, 5440, 8165, 8905)]
     assert [c["line"] for c in data["chapters"]][:3] == [15, 17, 19]
     assert [(d["severity"], d["code"], d["line"]) for d in data["diagnostics"]] == [
-        ("warning", "first-not-at-zero", 15), ("info", "short-gap", 17), ("warning", "gap", 52),
-        ("info", "duplicate-title", 76)]
+        ("warning", "first-not-at-zero", 15), ("info", "short-gap", 17), ("warning", "long-title", 43),
+        ("warning", "long-title", 52), ("warning", "gap", 52), ("warning", "long-title", 58),
+        ("info", "duplicate-title", 76), ("warning", "long-title", 86)]
     strict = json.loads(check(SEED_OUTLINE, "--json", "--strict").stdout)
     assert strict["ok"] is False
 

@@ -40,7 +40,7 @@ def test_french_diagnostics_use_french_typography_and_the_outline_notation() -> 
     assert "attention\u00a0: 7 min 55 s hors de tout chapitre" in result.stderr
     assert "(1'22''45) et le chapitre suivant (1'30''40)" in result.stderr
     assert "«\u00a0Questions du public\u00a0» est aussi le titre" in result.stderr
-    assert "9 chapitres, 0 erreur, 2 avertissements, 2 notes" in result.stdout
+    assert "9 chapitres, 0 erreur, 6 avertissements, 2 notes" in result.stdout
 
 
 @pytest.mark.parametrize("env", [{"PODCAST_TOOL_LANG": "fr"},

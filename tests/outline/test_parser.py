@@ -384,7 +384,7 @@ def kept(chapters: list[Chapter]) -> list[tuple[object, ...]]:
 def test_format_is_registered_as_the_fallback() -> None:
     assert formats.get_format("outline") is FORMAT
     assert FORMAT.label == "Outline (text/Markdown with times)"
-    assert FORMAT.extensions == (".md", ".txt", ".markdown")
+    assert FORMAT.extensions == (".md", ".txt", ".markdown", ".docx", ".odt", ".html", ".htm", ".rtf")
     assert FORMAT.keeps == {"end", "description", "url", "image", "toc"}
     assert not FORMAT.sniff(seed_text())
     assert formats.guess_format(seed_text(), SEED_OUTLINE) is FORMAT

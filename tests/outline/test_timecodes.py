@@ -64,7 +64,46 @@ NOTATIONS = [
     ("1 h 03 min 37 s", H + 3 * M + 37 * S, "units"),
     ("1h03m37s", H + 3 * M + 37 * S, "units"),
     ("1h03min37", H + 3 * M + 37 * S, "units"),
+    # Hours marked one way, seconds another.
+    ("1h03'37", H + 3 * M + 37 * S, "fr"),
+    ("1h03''37", H + 3 * M + 37 * S, "fr"),
+    ("1:03'37", H + 3 * M + 37 * S, "fr"),
+    ("1h03:37", H + 3 * M + 37 * S, "fr"),
+    # One field with its quote mark.
+    ("7'", 7 * M, "fr"),
+    ("20''", 20 * S, "fr"),
+    ('20"', 20 * S, "fr"),
+    # Minutes written mn, units spelt out.
+    ("1h03mn", H + 3 * M, "units"),
+    ("1h10mn", H + 10 * M, "units"),
+    ("1h15mn30", H + 15 * M + 30 * S, "units"),
+    ("7mn30", 7 * M + 30 * S, "units"),
+    ("0mn", 0, "units"),
+    ("00h20", 20 * M, "units"),
+    ("1 h 10 mn", H + 10 * M, "units"),
+    ("1 heure 03", H + 3 * M, "units"),
+    ("2 heures 15 minutes", 2 * H + 15 * M, "units"),
+    ("7 minutes", 7 * M, "units"),
+    ("20 secondes", 20 * S, "units"),
+    ("1 heure", H, "units"),
+    # The minute in words.
+    ("min 7", 7 * M, "units"),
+    ("minute 7", 7 * M, "units"),
+    ("à la minute 15", 15 * M, "units"),
+    ("7e minute", 7 * M, "units"),
+    ("7ème minute", 7 * M, "units"),
+    # Every kind of space between a number and its unit.
+    ("7\u00a0min", 7 * M, "units"),
+    ("7\u202fmin", 7 * M, "units"),
+    ("7\u2009min", 7 * M, "units"),
+    ("1\u2007h\u200a03", H + 3 * M, "units"),
 ]
+
+
+def test_spelt_out_units_are_marked() -> None:
+    assert match_time("7 minutes").spelt_out and match_time("1 heure").spelt_out
+    assert not match_time("7 minutes 30").spelt_out and not match_time("1 heure 03").spelt_out
+    assert not match_time("7 min").spelt_out
 
 
 @pytest.mark.parametrize(("text", "ms", "notation"), NOTATIONS)
@@ -80,7 +119,7 @@ def test_bare_numbers_are_not_times() -> None:
 
 
 @pytest.mark.parametrize("text", [
-    "", "abc", "1.", "20 secondes", "7 minutes", "1 heure", "d'accueil", "l'an 2000", "0'5",
+    "", "abc", "1.", "d'accueil", "l'an 2000", "0'5",
     "1'03''37x", "0:20:", "-0:20", "0:20 0:30", "1.5.3", "12h30x",
 ])
 def test_junk_is_refused(text: str) -> None:
@@ -98,7 +137,7 @@ def test_impossible_values_are_named(text: str, unit: str) -> None:
 
 
 def test_words_and_apostrophes_are_not_times() -> None:
-    for text in ("d'accueil", "l'association", "c'est", "1 heure", "20 secondes", "2020 :", "1. l'inv"):
+    for text in ("d'accueil", "l'association", "c'est", "2020 :", "1. l'inv"):
         assert match_time(text) is None, text
 
 
