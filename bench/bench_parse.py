@@ -3,7 +3,8 @@
 Times ``parse_outline`` on outlines of 1k, 10k and 100k lines (the largest about 10 MB), and on
 hostile single lines (runs of ``**``, ``[``, quotes, underscores…) of 0.1 and 1 million
 characters. Prints the time per line (or per character) and its ratio to the smallest size: a
-ratio near 1 is linear growth; a quadratic parser would show 100 and more.
+ratio near 1 is linear growth; a quadratic parser would show 100 and more. The same for a saved
+web page of 1k and 10k paragraphs, and for one nested 10k and 100k tags deep.
 """
 
 from __future__ import annotations
@@ -66,6 +67,28 @@ def main() -> None:
             timings.append(best_of(lambda line=line: parse_outline(line), repeat=3) / chars)
         print(f"hostile line of {label}: {timings[1] * 1e9:6.1f} ns/char at 1M chars, "
               f"ratio to 100k {timings[1] / timings[0]:5.2f}", flush=True)
+    web_pages()
+
+
+def web_pages() -> None:
+    from podcast_tool.outline.documents.web import read_html
+
+    base = None
+    for paragraphs in (1_000, 10_000):
+        page = ("<html><body><main>" + "".join(
+            f"<p>{format_fr(index * 1000)} <strong>Intervention n°{index}</strong> <em>sur l'accueil"
+            "</em></p><nav>menu</nav>" for index in range(paragraphs)) + "</main></body></html>").encode()
+        seconds = best_of(lambda page=page: read_html(page), repeat=3)
+        base = base or seconds / paragraphs
+        print(f"web page of {paragraphs:>6} paragraphs: {seconds * 1000:7.1f} ms, ratio to 1k "
+              f"{seconds / paragraphs / base:5.2f}", flush=True)
+    base = None
+    for depth in (10_000, 100_000):
+        page = ("<div><span>" * (depth // 2) + "0'20 Accueil" + "</span></div>" * (depth // 2)).encode()
+        seconds = best_of(lambda page=page: read_html(page), repeat=3)
+        base = base or seconds / depth
+        print(f"web page {depth:>6} tags deep: {seconds * 1000:7.1f} ms, ratio to 10k "
+              f"{seconds / depth / base:5.2f}", flush=True)
 
 
 if __name__ == "__main__":
