@@ -101,8 +101,9 @@ def test_a_moov_at_the_end_grows_and_shrinks_in_place(audio_copy: Callable[..., 
     path = audio_copy("m4a")
     audio, pcm = audio_mdat(path), decoded_md5(path)
     inode = path.stat().st_ino
-    assert containers.write_chapters(path, FIRST).in_place
+    assert not containers.write_chapters(path, FIRST).in_place  # the first write is whole
     assert tops(path)[-2][0] == b"moov" and tops(path)[-1][0] == b"mdat"
+    inode = path.stat().st_ino
     size = path.stat().st_size
     assert containers.write_chapters(path, SECOND).in_place
     assert path.stat().st_size > size

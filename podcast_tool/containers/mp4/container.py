@@ -403,7 +403,8 @@ def _write_in_place(path: Path, handle: BinaryIO, edit: _Edit) -> int | None:
     movie = edit.movie
     kept_offsets = [offset for table in edit.tables for offset in table.offsets]
     area = room.region(movie, edit.dropped, kept_offsets)
-    if any(top not in area for top in edit.dropped):
+    # A moov alone was not laid out by a whole write of ours: that write comes first.
+    if len(area) == 1 or any(top not in area for top in edit.dropped):
         return None
     start, end = area[0].offset, area[-1].end
     at_end = end == movie.file_size
