@@ -6,7 +6,8 @@ characters. Then times the whole ``check`` command (reading, validation, the tab
 diagnostics it prints) on outlines of 1,000, 4,000 and 16,000 chapters, and on a chapter file
 whose title is 100 KB and 1 MB of backslashes. Prints the time per line (or per character, or
 per chapter) and its ratio to the smallest size: a ratio near 1 is linear growth; a quadratic
-one would show 100 and more.
+one would show 100 and more. The same for a saved web page of 1k and 10k paragraphs, and for one
+nested 10k and 100k tags deep.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ def main() -> None:
             timings.append(best_of(lambda line=line: parse_outline(line), repeat=3) / chars)
         print(f"hostile line of {label}: {timings[1] * 1e9:6.1f} ns/char at 1M chars, "
               f"ratio to 100k {timings[1] / timings[0]:5.2f}", flush=True)
+    web_pages()
     bench_check()
 
 
@@ -107,6 +109,27 @@ def bench_check() -> None:
             timings.append(best_of(lambda path=path: check_command(path), repeat=3))
         print(f"check, a title of 1M backslashes: {timings[1] * 1000:.1f} ms, ratio to 100k "
               f"{timings[1] / timings[0]:5.2f} (10 times the characters)", flush=True)
+
+
+def web_pages() -> None:
+    from podcast_tool.outline.documents.web import read_html
+
+    base = None
+    for paragraphs in (1_000, 10_000):
+        page = ("<html><body><main>" + "".join(
+            f"<p>{format_fr(index * 1000)} <strong>Intervention n°{index}</strong> <em>sur l'accueil"
+            "</em></p><nav>menu</nav>" for index in range(paragraphs)) + "</main></body></html>").encode()
+        seconds = best_of(lambda page=page: read_html(page), repeat=3)
+        base = base or seconds / paragraphs
+        print(f"web page of {paragraphs:>6} paragraphs: {seconds * 1000:7.1f} ms, ratio to 1k "
+              f"{seconds / paragraphs / base:5.2f}", flush=True)
+    base = None
+    for depth in (10_000, 100_000):
+        page = ("<div><span>" * (depth // 2) + "0'20 Accueil" + "</span></div>" * (depth // 2)).encode()
+        seconds = best_of(lambda page=page: read_html(page), repeat=3)
+        base = base or seconds / depth
+        print(f"web page {depth:>6} tags deep: {seconds * 1000:7.1f} ms, ratio to 10k "
+              f"{seconds / depth / base:5.2f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -18,6 +18,7 @@ import pytest
 
 from podcast_tool.ffmpeg import ffmpeg_exe
 from tests.browser import browser, page  # noqa: F401 - fixtures for the browser tests
+from tests.containers.facts import FACTS as CONTAINER_FACTS
 
 # Tests read English messages unless they ask for another language (--lang, or their own env).
 os.environ["PODCAST_TOOL_LANG"] = "en"
@@ -26,15 +27,8 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED_OUTLINE = ROOT / "chapters" / "travail-pair-2020-12-18.md"
 
 #: extension -> ffmpeg output arguments (codec, container); short and tiny on purpose.
-ENCODINGS: dict[str, list[str]] = {
-    "mp3": ["-c:a", "libmp3lame", "-b:a", "48k"],
-    "m4a": ["-c:a", "aac", "-b:a", "48k", "-f", "mp4"],
-    "m4b": ["-c:a", "aac", "-b:a", "48k", "-f", "mp4", "-brand", "M4B "],
-    "ogg": ["-c:a", "libvorbis", "-q:a", "0"],
-    "opus": ["-c:a", "libopus", "-b:a", "24k"],
-    "flac": ["-c:a", "flac"],
-    "wav": ["-c:a", "pcm_s16le"],
-}
+#: ffmpeg arguments for each kind of sample file (the per-container table's).
+ENCODINGS: dict[str, list[str]] = {row.ext: list(row.encoding) for row in CONTAINER_FACTS}
 
 
 #: Length of the piece looped to make long files.

@@ -205,3 +205,14 @@ def test_time_of_day_hint_names_clock_start() -> None:
     episode, _ = parse_outline("14h00 Accueil\n14h20 Débat\n")
     time_of_day = [d for d in validate(episode) if d.code == "time-of-day"]
     assert "--clock-start 14h00" in time_of_day[0].hint
+
+
+def test_teams_webvtt_captions_are_not_an_outline(tmp_path: Path) -> None:
+    from podcast_tool.pipeline import load_chapters
+
+    cues = "".join(f"\n{index}\n00:00:{index * 3:02d}.000 --> 00:00:{index * 3 + 3:02d}.000\n"
+                   f"<v Marie Dupont>Phrase numéro {index}</v>\n" for index in range(8))
+    path = tmp_path / "captions.vtt"
+    path.write_text("WEBVTT\n" + cues, encoding="utf-8")
+    episode, _ = load_chapters(path)
+    assert [d.code for d in validate(episode) if d.severity is WARNING] == ["transcript"]

@@ -15,9 +15,8 @@ from podcast_tool.cli import main
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError
 from podcast_tool.model import Chapter, Episode
 from tests.conftest import ffmpeg_chapters, file_md5
+from tests.containers.facts import BY_EXT, FACTS
 from tests.containers.test_vorbis import SHORT_CHAPTERS
-
-MAGIC = {"ogg": b"OggS", "opus": b"OggS", "flac": b"fLaC", "wav": b"RIFF", "mp3": b"ID3"}
 
 
 def episode() -> Episode:
@@ -34,9 +33,11 @@ def leftovers(folder: Path) -> list[str]:
 ])
 def test_content_decides_not_the_extension(audio_copy, real, named):
     path = audio_copy(real, name=f"misnamed.{named}")
-    assert containers.detect(path).name == real
+    facts = BY_EXT[real]
+    assert containers.detect(path).name == facts.container
     containers.write_chapters(path, episode())
-    assert path.read_bytes().startswith(MAGIC[real])  # no foreign tag glued in front
+    # No foreign tag glued in front.
+    assert path.read_bytes()[facts.magic_offset:].startswith(facts.magic)
     assert [c["title"] for c in ffmpeg_chapters(path)] == [c.title for c in SHORT_CHAPTERS]
     assert [c.title for c in containers.read_chapters(path).chapters] == [c.title for c in SHORT_CHAPTERS]
 
@@ -231,3 +232,23 @@ def test_a_command_detects_and_parses_each_audio_file_once(audio_copy, tmp_path,
     assert [c.title for c in containers.read_chapters(audio).chapters][-2:] == ["Accueil", "Débat"]
     assert detected.count(audio) == 1 + 1  # the command's, and the check just above
     assert parsed.count(audio) == 1 + 1
+
+
+def test_every_container_is_registered_and_in_the_test_table() -> None:
+    """A container module the registry misses, or a row without its container, fails here."""
+    import importlib
+    import pkgutil
+
+    registered = containers.all_containers()
+    assert {c.name for c in registered} == {row.container for row in FACTS}
+    for module in pkgutil.walk_packages(containers.__path__, "podcast_tool.containers."):
+        declared = importlib.import_module(module.name)
+        found = getattr(declared, "CONTAINERS", ()) or (
+            (declared.CONTAINER,) if hasattr(declared, "CONTAINER") else ())
+        for container in found:
+            assert any(container is known for known in registered), (
+                f"{module.name} defines the {container.name} container, but the registry "
+                "(containers._MODULES) does not list it")
+    by_name = {c.name: c for c in registered}
+    for row in FACTS:
+        assert f".{row.ext}" in by_name[row.container].capabilities.extensions

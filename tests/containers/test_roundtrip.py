@@ -14,21 +14,12 @@ import pytest
 
 from podcast_tool import containers, pipeline
 from tests.conftest import SEED_OUTLINE, ffmpeg_chapters, run_ffmpeg
+from tests.containers.facts import BY_EXT, FACTS
 
 SEED_STARTS_MS = [20000, 420000, 860000, 3515000, 3817000, 4665000, 5440000, 8165000, 8905000]
 SEED_SECONDS = 9195
 #: extension -> encoder arguments for a seed-length, low-rate recording.
-LOW_RATE = {
-    "mp3": ["-ar", "8000", "-c:a", "libmp3lame", "-b:a", "8k"],
-    "m4a": ["-ar", "8000", "-c:a", "aac", "-b:a", "8k", "-f", "mp4"],
-    "m4b": ["-ar", "8000", "-c:a", "aac", "-b:a", "8k", "-f", "mp4", "-brand", "M4B "],
-    "ogg": ["-ar", "8000", "-c:a", "libvorbis", "-q:a", "-1"],
-    "opus": ["-c:a", "libopus", "-b:a", "6k"],
-    "flac": ["-ar", "8000", "-c:a", "flac"],
-    "wav": ["-ar", "1000", "-c:a", "pcm_u8"],
-}
-#: ffmpeg reads MP3 chapters shifted by the encoder delay; the others exactly (to its timebase).
-SLACK_MS = {"mp3": 200}
+LOW_RATE = {row.ext: list(row.low_rate) for row in FACTS}
 
 
 @pytest.fixture(scope="session")
@@ -93,7 +84,7 @@ def test_seed_outline_round_trips_through_every_container(ext, seed_length_media
         assert (round(read[7]["start_ms"] / 1000), read[7]["title"]) == (4965, "Pause")
         read = read[1:7] + read[8:]
     assert [c["title"] for c in read] == [c.title for c in expected]
-    slack = SLACK_MS.get(ext, 1)
+    slack = BY_EXT[ext].slack_ms
     for got, start in zip(read, SEED_STARTS_MS, strict=True):
         assert abs(got["start_ms"] - start) <= slack
     assert mutagen_chapter_titles(path) == [c.title for c in expected]

@@ -276,11 +276,13 @@ def test_a_tag_that_cannot_get_the_lock_says_so_and_writes_nothing(recording, tm
         assert md5(path) == before
         # With the default patience, a tag started while the lock is held waits, then writes.
         patient = start(SLOW_CLI, "tag", path, plan)
-        time.sleep(1.0)  # long enough to start and write, had it not been waiting
+        # It says it waits once it reaches the lock, however long the machine takes to get it there.
+        assert patient.stderr is not None
+        first_line = patient.stderr.readline()
+        assert "waiting for it to finish" in first_line
         assert patient.poll() is None
     finally:
         holder.communicate("")
     _, stderr = patient.communicate(timeout=30)
-    assert patient.returncode == 0, stderr
-    assert "waiting for it to finish" in stderr
+    assert patient.returncode == 0, first_line + stderr
     assert md5(path) != before

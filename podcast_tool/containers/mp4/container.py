@@ -7,9 +7,11 @@ mutagen cannot write MP4 chapters (its issue #295), so this is our own code:
   removed, and new ones built (``mp4_chapters``);
 - the chapter text samples go in their own small ``mdat`` right after ``moov``,
   so a faststart file stays faststart and the audio ``mdat`` is never touched;
+  a ``free`` box of headroom follows them when other boxes do, so that a later
+  re-tag that fits is patched in place (``room``) instead of copying the file;
   an ``mdat`` that only old chapter tracks used is dropped, so re-tagging never
   leaves orphans behind;
-- the new file is assembled in a temporary file (``safewrite.rewrite``): the
+- otherwise the new file is assembled in a temporary file (``safewrite.rewrite``): the
   new ``moov`` and chapter ``mdat`` are written, every other top-level box is
   copied with ``copy_range`` (an in-kernel copy), and every chunk offset
   (``stco``/``co64`` of every track) moves by however far its box moved.
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import os
 import struct
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -29,6 +32,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from podcast_tool.containers import Capabilities, WriteOptions, WriteReport, not_kept_note
+from podcast_tool.containers.mp4 import room
 from podcast_tool.containers.mp4.boxes import Box, BoxError, Relocation, TopBox
 from podcast_tool.containers.mp4.chapter_track import (
     CHPL_MAX_CHAPTERS,
@@ -54,9 +58,10 @@ from podcast_tool.containers.mp4.movie import (
 from podcast_tool.errors import AudioFileError, ChapterFormatError, UnsupportedAudioError, WriteError
 from podcast_tool.i18n import _
 from podcast_tool.images import picture_info
+from podcast_tool.inplace import apply
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_clock
-from podcast_tool.safewrite import copy_range, rewrite
+from podcast_tool.safewrite import check_writable, copy_range, rewrite
 
 #: Top-level boxes a file may start with besides ftyp (old QuickTime files).
 OTHER_FIRST_BOXES = (b"moov", b"mdat", b"free", b"skip", b"wide")
@@ -368,16 +373,77 @@ def _add_chapter_reference(track: Track, chapter_track_ids: list[int]) -> None:
     children.insert(mdia, Box.container(b"tref", [chap]))
 
 
-def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
-    """Lay the new file out, fix every chunk offset, and write it through a temp file."""
-    movie = edit.movie
+def _chapter_mdat(edit: _Edit) -> tuple[bytes, int]:
+    """The chapters' own mdat (text samples, then images) and the length of its text part."""
     samples = edit.chapter_track.samples if edit.chapter_track else b""
     artwork = edit.artwork_track.data if edit.artwork_track else b""
     text_length = len(samples)
     samples += artwork
-    chapter_mdat = struct.pack(">I4s", 8 + len(samples), b"mdat") + samples if samples else b""
-    kept = [top for top in movie.tops if top not in edit.dropped]
+    return (struct.pack(">I4s", 8 + len(samples), b"mdat") + samples if samples else b""), text_length
+
+
+def _place_chapters(edit: _Edit, chapter_offset: int, text_length: int) -> None:
+    if edit.chapter_track is not None:
+        edit.chapter_track.set_chunk_offset(chapter_offset + 8)
+    if edit.artwork_track is not None:
+        edit.artwork_track.set_data_offset(chapter_offset + 8 + text_length)
+
+
+def _write(path: Path, handle: BinaryIO, edit: _Edit) -> WriteReport:
+    """Write the edit in place when it fits in the room after moov, else a whole new file."""
+    written = _write_in_place(path, handle, edit)
+    if written is not None:
+        return WriteReport(in_place=True, bytes_written=written)
+    _write_whole(path, handle, edit)
+    return WriteReport()
+
+
+def _write_in_place(path: Path, handle: BinaryIO, edit: _Edit) -> int | None:
+    """Rewrite only moov, the chapter mdat and the padding after them; None if it cannot."""
+    movie = edit.movie
+    kept_offsets = [offset for table in edit.tables for offset in table.offsets]
+    area = room.region(movie, edit.dropped, kept_offsets)
+    # A moov alone was not laid out by a whole write of ours: that write comes first.
+    if len(area) == 1 or any(top not in area for top in edit.dropped):
+        return None
+    start, end = area[0].offset, area[-1].end
+    at_end = end == movie.file_size
+    chapter_mdat, text_length = _chapter_mdat(edit)
     moov_size = movie.moov.size()
+    for _round in range(8):
+        for table in edit.tables:
+            table.apply(Relocation())
+        _place_chapters(edit, start + moov_size, text_length)
+        if movie.moov.size() == moov_size:
+            break
+        moov_size = movie.moov.size()
+    else:
+        return None
+    new = room.fit(movie.moov.to_bytes() + chapter_mdat, end - start, at_end)
+    if new is None:
+        return None
+    handle.seek(start)
+    old = handle.read(end - start)
+    if len(old) != end - start or os.fstat(handle.fileno()).st_size != movie.file_size:
+        return None  # changed since it was parsed: the whole write checks and says so
+    check_writable(path)
+    return apply(path, room.patches(old, new, start),
+                 new_size=start + len(new) if at_end and len(new) != len(old) else None)
+
+
+def _write_whole(path: Path, handle: BinaryIO, edit: _Edit) -> None:
+    """Lay the new file out with headroom after the chapter data, fix every chunk offset,
+    and write it through a temp file."""
+    movie = edit.movie
+    chapter_mdat, text_length = _chapter_mdat(edit)
+    kept_offsets = sorted(offset for table in edit.tables for offset in table.offsets)
+    # Old padding after moov is replaced by the new headroom.
+    padding = [top for top in room.region(movie, edit.dropped, kept_offsets)[1:]
+               if top not in edit.dropped]
+    kept = [top for top in movie.tops if top not in edit.dropped and top not in padding]
+    moov_size = movie.moov.size()
+    follows = kept.index(movie.moov_top) < len(kept) - 1 or movie.trailing
+    filler = room.headroom(moov_size + len(chapter_mdat)) if follows else 0
     for _round in range(8):  # converges in 1-3 rounds (stco may widen to co64 once)
         relocation = Relocation()
         position = 0
@@ -386,16 +452,13 @@ def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
             if top is movie.moov_top:
                 position += moov_size
                 chapter_offset = position
-                position += len(chapter_mdat)
+                position += len(chapter_mdat) + filler
             else:
                 relocation.moves.append((top.offset, top.end, position - top.offset))
                 position += top.size
         for table in edit.tables:
             table.apply(relocation)
-        if edit.chapter_track is not None:
-            edit.chapter_track.set_chunk_offset(chapter_offset + 8)
-        if edit.artwork_track is not None:
-            edit.artwork_track.set_data_offset(chapter_offset + 8 + text_length)
+        _place_chapters(edit, chapter_offset, text_length)
         new_size = movie.moov.size()
         if new_size == moov_size:
             break
@@ -410,7 +473,8 @@ def _write(path: Path, handle: BinaryIO, edit: _Edit) -> None:
     pieces: list[bytes | tuple[int, int]] = []
     for top in kept:
         if top is movie.moov_top:
-            pieces += [movie.moov.to_bytes(), chapter_mdat]
+            pieces += [movie.moov.to_bytes(), chapter_mdat,
+                       room.free_box(filler) if filler else b""]
             continue
         last = pieces[-1] if pieces else None
         if isinstance(last, tuple) and sum(last) == top.offset:
@@ -499,9 +563,9 @@ class Mp4File:
             edit = _remove_old_chapters(movie)
             diagnostics = (_add_chapters(edit, chapters, episode, self.path, options) if chapters
                            else [])
-            if edit.changed:
-                _write(self.path, handle, edit)
-        return WriteReport(diagnostics=diagnostics)
+            report = _write(self.path, handle, edit) if edit.changed else WriteReport()
+        report.diagnostics = diagnostics
+        return report
 
     def strip(self) -> int:
         movie = self.movie()
