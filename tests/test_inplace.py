@@ -244,4 +244,5 @@ def test_changed_spans_cover_every_difference() -> None:
     for patch in inplace.changed_spans(old, bytes(new)):
         patched[patch.offset:patch.offset + len(patch.data)] = patch.data
     assert bytes(patched) == bytes(new)
-    assert sum(len(p.data) for p in inplace.changed_spans(old, bytes(new))) < 200
+    # Near differences merge (at most a block apart); each run is trimmed to its differing bytes.
+    assert sum(len(p.data) for p in inplace.changed_spans(old, bytes(new))) <= 2 * inplace.COMPARE_BLOCK
