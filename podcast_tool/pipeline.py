@@ -389,14 +389,20 @@ def write_corrected(outline: Path, target: Path, from_format: str | None, origin
     else:
         new_text, diagnostics = chapter_format.dump(snapped, ExportOptions(
             notation=original.notation or "clock", duration_ms=original.duration_ms))
+    write_file(target, encode_like(raw, notes, new_text))
+    return diagnostics
+
+
+def encode_like(raw: bytes, notes: list[Diagnostic], new_text: str) -> bytes:
+    """``new_text`` in the encoding, BOM and newlines of the file read as ``raw`` (with ``notes``
+    from ``decode_text``)."""
     if b"\r\n" in raw:
         new_text = new_text.replace("\n", "\r\n")
     encoding = "cp1252" if any(n.code == "encoding-cp1252" for n in notes) else "utf-8"
     try:
         data = new_text.encode(encoding)
     except UnicodeEncodeError:
-        data = new_text.encode("utf-8")
+        data, encoding = new_text.encode("utf-8"), "utf-8"
     if raw.startswith(b"\xef\xbb\xbf") and encoding == "utf-8":
         data = b"\xef\xbb\xbf" + data
-    write_file(target, data)
-    return diagnostics
+    return data
