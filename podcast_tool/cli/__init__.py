@@ -29,6 +29,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "page": ("page", N_("Write the replay page of a recording: player, programme, deep links.")),
     "feed": ("feed", N_("Build the podcast feed (RSS) of a batch folder's recordings.")),
     "publish": ("publish", N_("Publish a batch folder as a static site: pages, index and feed.")),
+    "studio": ("studio", N_("Check and correct the chapters by ear, in the browser.")),
     "demo": ("demo", N_("Synthesize the seed webinar replay, tag it and read it back.")),
 }
 
