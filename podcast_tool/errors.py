@@ -66,6 +66,11 @@ class AudioFileError(PodcastToolError):
 class UnsupportedAudioError(AudioFileError):
     """An audio container that cannot carry chapters (or that we do not know)."""
 
+    def __init__(self, message: str, *, unsupported: object = None, **where: object) -> None:
+        super().__init__(message, **where)  # type: ignore[arg-type]
+        #: The recognised format (``containers.unsupported.UnsupportedFormat``), if any.
+        self.unsupported = unsupported
+
 
 class WriteError(PodcastToolError):
     """Writing failed; the original file is intact."""

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from podcast_tool import containers, fileaccess
 from podcast_tool.containers import WriteOptions
 from podcast_tool.errors import (
+    AudioFileError,
     OutlineError,
     PodcastToolError,
     UnsupportedAudioError,
@@ -21,7 +22,7 @@ from podcast_tool.errors import (
     ValidationFailed,
 )
 from podcast_tool.fileaccess import MAX_TEXT_BYTES
-from podcast_tool.i18n import _, ngettext
+from podcast_tool.i18n import _, decimal, ngettext
 from podcast_tool.images import load_chapter_images
 from podcast_tool.model import Diagnostic, Episode, Severity, has_errors
 from podcast_tool.validate import character_diagnostics, validate
@@ -31,6 +32,8 @@ if TYPE_CHECKING:
     from podcast_tool.outline.documents import DocumentText
     from podcast_tool.snap.placement import SnapOptions, SnapReport
 
+#: A recording shorter than this holds no chapters a listener could use.
+MIN_RECORDING_MS = 1000
 
 
 def decode_text(data: bytes, source: Path | None = None) -> tuple[str, list[Diagnostic]]:
@@ -87,10 +90,12 @@ def _load_chapters(path: Path, from_format: str | None) -> tuple[Episode, list[D
     if from_format is None:
         try:
             audio_file = containers.open_audio(path)
-        except PodcastToolError:
+        except PodcastToolError as error:
             # An audio extension on a file we cannot recognise means damaged audio, not an
-            # outline: the audio error says more than "binary file".
-            if path.suffix.lower() in containers.audio_extensions():
+            # outline, and a format we know but cannot chapter is named: either says more
+            # than "binary file".
+            known = isinstance(error, UnsupportedAudioError) and error.unsupported is not None
+            if known or path.suffix.lower() in containers.audio_extensions():
                 raise
         else:
             return audio_file.read(), []
@@ -162,7 +167,9 @@ def check(source: str | Path, audio: str | Path | None = None, *,
     duration = capabilities = None
     if audio is not None:
         audio_file = containers.open_audio(audio)
-        duration, capabilities = audio_file.duration_ms(), audio_file.capabilities
+        length = audio_file.length()
+        duration, capabilities = length.duration_ms, audio_file.capabilities
+        diagnostics += length.diagnostics
     diagnostics += validate(episode, duration_ms=duration, capabilities=capabilities)
     # Reading and validation notes interleaved in line order, as a compiler lists them.
     diagnostics.sort(key=lambda d: d.line or 0)
@@ -241,8 +248,17 @@ def prepare(
     """
     audio = Path(audio)
     audio_file = containers.open_audio(audio)
-    duration = audio_file.duration_ms()  # also rejects what is not audio, first
+    length = audio_file.length()  # also rejects what is not audio, first
+    duration = length.duration_ms
+    if duration < MIN_RECORDING_MS:
+        cut = next((d.message for d in length.diagnostics if d.code == "audio-truncated"), None)
+        message = _("the recording lasts only {seconds} s: too short to hold chapters").format(
+            seconds=decimal(duration / 1000, 2))
+        raise AudioFileError(message + (f"; {cut}" if cut else ""), path=audio,
+                             hint=_("is this the whole recording? export it again from the "
+                                    "recording software"))
     episode, diagnostics = load_chapters(chapters_source, from_format, clock_start_ms=clock_start_ms)
+    diagnostics = length.diagnostics + diagnostics
     # Local chapter images (relative to the chapter file) are embedded; web ones stay references.
     diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
     episode.duration_ms = duration

@@ -22,12 +22,12 @@ from pathlib import Path
 
 from podcast_tool import fileaccess
 from podcast_tool.batch.report import (
-    OUTLINE_EXTENSIONS,
     BatchPlan,
     ErrorInfo,
     Job,
     RecordingOptions,
     RecordingResult,
+    Status,
     display_path,
 )
 from podcast_tool.errors import UsageError
@@ -40,9 +40,17 @@ FALSE_WORDS = {"0", "false", "no", "off", "non", "n"}
 
 
 def chapter_extensions() -> frozenset[str]:
+    """Extensions of outlines and sidecars: every chapter format's, from the formats registry."""
     from podcast_tool.formats import all_formats
 
-    return frozenset(OUTLINE_EXTENSIONS) | {ext for f in all_formats() for ext in f.extensions}
+    return frozenset(ext for f in all_formats() for ext in f.extensions)
+
+
+def audio_extensions() -> frozenset[str]:
+    """Extensions of recordings: every container's that ``tag`` handles, from their registry."""
+    from podcast_tool import containers
+
+    return frozenset(containers.audio_extensions())
 
 
 def sidecar_targets(audio: Path, export: tuple[str, ...]) -> tuple[tuple[str, Path], ...]:
@@ -97,25 +105,21 @@ def plan_folder(root: Path, options: RecordingOptions, *, allow_outside: bool = 
         raise UsageError(_("no audio/ or chapters/ folder here"), path=root,
                          hint=_("put recordings in audio/ and their outlines in chapters/ (same "
                                 "name), or list them in a manifest (--manifest)"))
-    from podcast_tool.containers import episode_extensions
-
-    audio_files = _scan(audio_dir, frozenset(episode_extensions()))
+    audio_files = _scan(audio_dir, audio_extensions())
     chapter_files = _scan(chapters_dir, chapter_extensions())
     plan = BatchPlan(root=root)
     for key in sorted(audio_files.keys() | chapter_files.keys()):
         audios, outlines = audio_files.get(key, []), chapter_files.get(key, [])
         if not outlines:
             for audio in audios:
-                plan.warnings.append(Diagnostic(
-                    Severity.WARNING, "audio-without-outline",
-                    _("no outline for this recording (expected chapters/{key}.md or another "
-                      "chapter file); not tagged").format(key=key), file=str(audio)))
+                _unpaired(plan, audio, "audio-without-outline",
+                          _("no outline for this recording (expected chapters/{key}.md or another "
+                            "chapter file); not tagged").format(key=key))
         elif not audios:
             for outline in outlines:
-                plan.warnings.append(Diagnostic(
-                    Severity.WARNING, "outline-without-audio",
-                    _("no recording for this outline (expected audio/{key}.mp3 or another audio "
-                      "file)").format(key=key), file=str(outline)))
+                _unpaired(plan, outline, "outline-without-audio",
+                          _("no recording for this outline (expected audio/{key}.mp3 or another "
+                            "audio file)").format(key=key))
         elif len(outlines) > 1:
             names = ", ".join(display_path(p, root) for p in outlines)
             for audio in audios:
@@ -128,6 +132,16 @@ def plan_folder(root: Path, options: RecordingOptions, *, allow_outside: bool = 
                 plan.jobs.append(Job(name=display_path(audio, root), audio=audio,
                                      chapters=outlines[0], options=options))
     return check_plan(plan, allow_outside=allow_outside)
+
+
+def _unpaired(plan: BatchPlan, path: Path, code: str, message: str) -> None:
+    """A file left alone: a warning, and a row of its own in the summary and the report."""
+    plan.warnings.append(Diagnostic(Severity.WARNING, code, message, file=str(path)))
+    is_audio = code == "audio-without-outline"
+    result = RecordingResult(name=display_path(path, plan.root), audio=path if is_audio else None,
+                             chapters=None if is_audio else path, status=Status.UNPAIRED,
+                             change=message.split(";")[0])
+    plan.unpaired.append(result)
 
 
 # -------------------------------------------------------------- manifest mode
@@ -264,10 +278,10 @@ def _entry_options(entry: ManifestEntry, defaults: RecordingOptions,
             raise bad(f"snap must be yes or no, not {values['snap']!r}")
         options = replace(options, snap=snap)
     if "id3v2" in values:
-        version = str(values["id3v2"]).strip().removeprefix("2.")
-        if version not in ("3", "4"):
-            raise bad(f"id3v2 must be 3 or 4, not {values['id3v2']!r}")
-        options = replace(options, id3v2_version=int(version))
+        version = str(values["id3v2"]).strip().lower().removeprefix("2.")
+        if version not in ("3", "4", "keep"):
+            raise bad(f"id3v2 must be 3, 4 or keep, not {values['id3v2']!r}")
+        options = replace(options, id3v2_version=None if version == "keep" else int(version))
     if "clock_start" in values:
         from podcast_tool.outline.clock import parse_clock_of_day
 
@@ -358,12 +372,15 @@ def check_plan(plan: BatchPlan, *, allow_outside: bool) -> BatchPlan:
                 refuse(index, f"two sidecars would be written to the same file {target}",
                        "export formats with different extensions, or give the recordings "
                        "different names")
+    from podcast_tool.batch.state import load_state, was_snapped
+
+    state = load_state(plan.root)
     kept: list[Job] = []
     for index, job in enumerate(jobs):
         if index in problems:
             message, hint = problems[index]
             plan.rejected.append(_refused(job.name, job.audio, job.chapters, message, hint))
         else:
-            kept.append(job)
+            kept.append(replace(job, tagged_with_snap=was_snapped(state, job.audio, plan.root)))
     plan.jobs = kept
     return plan

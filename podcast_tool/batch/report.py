@@ -15,8 +15,6 @@ from pathlib import Path
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.model import Diagnostic, Severity
 
-#: Outline extensions, besides those of the chapter formats' registry.
-OUTLINE_EXTENSIONS = (".md", ".markdown", ".txt")
 #: Seconds a batch waits for another process writing the same file before giving up on it.
 BATCH_LOCK_WAIT_SECONDS = 2.0
 
@@ -28,6 +26,9 @@ class Status(enum.StrEnum):
     #: Another program is still writing the recording (a recorder, a copy): left as it was.
     BUSY = "busy"
     FAILED = "failed"
+    #: An audio file without an outline, or an outline without audio: listed apart
+    #: (``BatchReport.unpaired``), never counted as a recording.
+    UNPAIRED = "unpaired"
 
 
 class SidecarState(enum.StrEnum):
@@ -41,7 +42,8 @@ class RecordingOptions:
     """How to tag one recording: the command's options, overridden per manifest entry."""
 
     snap: bool = False
-    id3v2_version: int = 3
+    #: None keeps the file's own version.
+    id3v2_version: int | None = 3
     #: Chapter format of the chapters file (None: detected).
     from_format: str | None = None
     #: Sidecar formats to write beside the audio.
@@ -61,6 +63,8 @@ class Job:
     options: RecordingOptions = RecordingOptions()
     #: Sidecar format name -> file to write (decided when planning, checked for collisions).
     sidecars: tuple[tuple[str, Path], ...] = ()
+    #: An earlier run tagged this recording with --snap (see ``batch.state``).
+    tagged_with_snap: bool = False
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,8 @@ class SidecarResult:
 @dataclass
 class RecordingResult:
     name: str
-    audio: Path
+    #: None for an outline without a recording.
+    audio: Path | None
     chapters: Path | None
     status: Status = Status.FAILED
     #: Chapters the outline gives (after snapping), when it could be read.
@@ -108,6 +113,8 @@ class RecordingResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     sidecars: list[SidecarResult] = field(default_factory=list)
     seconds: float = 0.0
+    #: How the recording on disk is now tagged (with --snap or not); None when not tagged.
+    snapped: bool | None = None
     #: The one-line preflight of the tagged file and its sidecars ("" when not tagged).
     preflight: str = ""
 
@@ -122,7 +129,7 @@ class RecordingResult:
     def to_dict(self) -> dict[str, object]:
         return {
             "name": self.name,
-            "audio": str(self.audio),
+            "audio": str(self.audio) if self.audio is not None else None,
             "chapters": str(self.chapters) if self.chapters is not None else None,
             "status": self.status.value,
             "chapter_count": self.chapter_count,
@@ -146,6 +153,8 @@ class BatchPlan:
     rejected: list[RecordingResult] = field(default_factory=list)
     #: Audio without an outline, outlines without audio.
     warnings: list[Diagnostic] = field(default_factory=list)
+    #: The same files, as rows of the summary and the report (status ``unpaired``).
+    unpaired: list[RecordingResult] = field(default_factory=list)
 
 
 @dataclass
@@ -153,12 +162,15 @@ class BatchReport:
     root: Path
     results: list[RecordingResult]
     warnings: list[Diagnostic]
+    #: Files of the folder left alone: audio without an outline, outlines without audio.
+    unpaired: list[RecordingResult] = field(default_factory=list)
     dry_run: bool = False
     force: bool = False
     seconds: float = 0.0
 
     def counts(self) -> dict[str, int]:
-        return {status.value: sum(r.status is status for r in self.results) for status in Status}
+        return {status.value: sum(r.status is status for r in self.results) for status in Status
+                if status is not Status.UNPAIRED}
 
     @property
     def failed(self) -> bool:
@@ -179,6 +191,7 @@ class BatchReport:
             "counts": self.counts(),
             "warnings": [d.to_dict() for d in self.warnings],
             "recordings": [r.to_dict() for r in self.results],
+            "unpaired": [r.to_dict() for r in self.unpaired],
             "seconds": round(self.seconds, 3),
         }
 

@@ -136,6 +136,13 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     must_tag = settings.force or old_rows != new_rows
     if must_tag and old_rows == new_rows:
         result.change += " (--force rewrites it)"
+    if must_tag and job.tagged_with_snap and not job.options.snap and not settings.force:
+        raise PodcastToolError(
+            _("an earlier batch tagged this recording with --snap (its chapters sit on the real "
+              "pauses); without --snap they would go back to the outline's written times; "
+              "nothing was written"), path=job.audio,
+            hint=_("run the batch with --snap again, or add --force to write the written times "
+                   "(into the audio and its sidecars alike)"))
 
     # Render every sidecar before writing anything: a format that cannot hold
     # these chapters fails the recording while it is still untouched.
@@ -168,6 +175,8 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
         pipeline.write(prepared, WriteOptions(id3v2_version=job.options.id3v2_version,
                                              lock_wait_seconds=settings.lock_wait_seconds))
     result.status = Status.TAGGED if must_tag else Status.UNCHANGED
+    # Already matching chapters keep whatever earlier run placed them.
+    result.snapped = job.options.snap if must_tag else job.options.snap or job.tagged_with_snap
     result.diagnostics = prepared.diagnostics + sidecar_diagnostics
     for name, target, data in rendered:
         if not settings.force and _same_content(target, data):
@@ -240,8 +249,13 @@ def run_batch(plan: BatchPlan, settings: RunSettings, *, workers: int,
         if on_done:
             on_done(refused)
     results = run_jobs(plan.jobs, settings, workers=workers, on_start=on_start, on_done=on_done)
+    if not settings.dry_run:
+        from podcast_tool.batch.state import save_state
+
+        save_state(plan.root, results)
     results += plan.rejected
     results.sort(key=lambda r: (r.name, str(r.audio)))
     return BatchReport(root=plan.root, results=results, warnings=plan.warnings,
+                       unpaired=plan.unpaired,
                        dry_run=settings.dry_run, force=settings.force,
                        seconds=time.perf_counter() - started)

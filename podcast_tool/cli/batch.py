@@ -29,11 +29,11 @@ if TYPE_CHECKING:
     from podcast_tool.batch.report import BatchPlan, BatchReport, Job, RecordingResult, RunSettings
 
 STATUS_STYLE = {"tagged": "green", "unchanged": "dim", "would-tag": "cyan", "busy": "yellow",
-                "failed": "bold red"}
+                "failed": "bold red", "unpaired": "yellow"}
 #: What a recording's status and a sidecar's state are called on screen (--json keeps the values).
 STATUS_TEXT = {"tagged": N_("tagged"), "unchanged": N_("unchanged"), "would-tag": N_("would-tag"),
                "busy": N_("busy"), "failed": N_("failed"), "written": N_("written"),
-               "would-write": N_("would-write")}
+               "would-write": N_("would-write"), "unpaired": N_("unpaired")}
 
 
 def status_text(value: str) -> str:
@@ -66,8 +66,8 @@ def default_jobs() -> int:
               help=N_("Sidecar formats to write beside each recording, e.g. json,vtt,psc."))
 @click.option("--from", "from_format", metavar="FORMAT",
               help=N_("Chapter format of the chapter files (default: detected per file)."))
-@click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4"]), default="3",
-              show_default=True, help=N_("ID3v2 version for MP3."))
+@click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4", "keep"]), default="3",
+              show_default=True, help=N_("ID3v2 version for MP3 (keep: the file's own)."))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=N_("Recordings tagged at once (default: the number of cores)."))
 @click.option("--dry-run", is_flag=True, help=N_("Validate and show what would change; write nothing."))
@@ -87,7 +87,8 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
 
     if from_format:
         get_format(from_format)
-    options = RecordingOptions(snap=snap, id3v2_version=int(id3v2_version), from_format=from_format,
+    version = None if id3v2_version == "keep" else int(id3v2_version)
+    options = RecordingOptions(snap=snap, id3v2_version=version, from_format=from_format,
                                export=parse_export(export or ""), clock_start_ms=clock_start)
     if manifest is not None:
         plan = plan_manifest(manifest, root, options, allow_outside=allow_outside)
@@ -198,7 +199,7 @@ def summary_table(report: BatchReport) -> Table:
     table.add_column(_("warnings"), justify="right")
     table.add_column(_("time"), justify="right")
     table.add_column(_("note"))
-    for result in report.results:
+    for result in report.results + report.unpaired:
         style = STATUS_STYLE[result.status.value]
         table.add_row(
             shown(result.name),
@@ -226,6 +227,9 @@ def summary_line(report: BatchReport) -> str:
     line = ngettext("{count} recording: {parts} in {seconds} s",
                     "{count} recordings: {parts} in {seconds} s", total).format(
         count=total, parts=parts, seconds=decimal(report.seconds))
+    if report.unpaired:
+        line += ngettext("; {count} file unpaired", "; {count} files unpaired",
+                         len(report.unpaired)).format(count=len(report.unpaired))
     if report.dry_run:
         line = _("{summary} (dry run: nothing was written)").format(summary=line)
     return line

@@ -1,10 +1,11 @@
-"""podcast-tool tag AUDIO CHAPTERS [--id3v2 3|4] [--gap-title TEXT] [--dry-run]
-[--snap [--window S] [--min-pause S]]"""
+"""podcast-tool tag AUDIO CHAPTERS [--id3v2 3|4|keep] [--gap-title TEXT] [--dry-run]
+[--to m4a|mp3 -o OUT] [--snap [--window S] [--min-pause S]]"""
 
 from __future__ import annotations
 
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -22,6 +23,9 @@ from podcast_tool.cli.tables import chapter_table, snap_summary, snap_table
 from podcast_tool.errors import UsageError
 from podcast_tool.i18n import N_, _, ngettext
 
+if TYPE_CHECKING:
+    from typing import Any
+
 
 @click.command("tag", cls=Command,
                help=N_("Write the chapters of CHAPTERS (an outline or any chapter file) into AUDIO."))
@@ -29,12 +33,19 @@ from podcast_tool.i18n import N_, _, ngettext
 @click.argument("chapters", type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--from", "from_format", metavar="FORMAT",
               help=N_("Chapter format of CHAPTERS (default: detected)."))
-@click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4"]), default="3",
-              show_default=True, help=N_("ID3v2 version for MP3 (2.3 is read most widely)."))
+@click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4", "keep"]), default="3",
+              show_default=True,
+              help=N_("ID3v2 version for MP3 (2.3 is read most widely; keep: the file's own)."))
 @click.option("--gap-title", default="Pause", show_default=True, metavar=N_("TEXT"),
               help=N_("MP4: title of a pause of 30 s or more between a chapter's written end "
                       "and the next start ('' leaves it in the chapter before)."))
 @click.option("--dry-run", is_flag=True, help=N_("Validate and show the chapters; write nothing."))
+@click.option("--to", "to", type=click.Choice(["m4a", "mp3"]),
+              help=N_("Tag a copy of AUDIO in this container, written to -o OUT (raw AAC and MP3 "
+                      "in WAV are copied without re-encoding; WAV, AIFF and others are "
+                      "converted)."))
+@click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
+              help=N_("With --to: the new file (AUDIO itself is never replaced)."))
 @click.option("--snap", is_flag=True,
               help=N_("Move each time to a real pause nearby in AUDIO before writing."))
 @click.option("--window", type=click.FloatRange(min=0.5, max=600), metavar=N_("SECONDS"),
@@ -47,10 +58,55 @@ from podcast_tool.i18n import N_, _, ngettext
 @force_option
 @handles_errors
 def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
-            gap_title: str, dry_run: bool, snap: bool, window: float | None, min_pause: float | None,
-            clock_start: int | None) -> None:
+            gap_title: str, dry_run: bool, to: str | None, output: Path | None, snap: bool,
+            window: float | None, min_pause: float | None, clock_start: int | None) -> None:
     if not snap and (window is not None or min_pause is not None):
         raise UsageError(_("--window and --min-pause only apply with --snap"))
+    if output is not None and to is None:
+        raise UsageError(_("-o goes with --to (tag writes chapters into AUDIO itself otherwise)"))
+    if to is None:
+        _tag(audio, chapters, from_format, id3v2_version, gap_title, dry_run, snap, window,
+             min_pause, clock_start)
+        return
+    if output is None:
+        raise UsageError(_("--to needs -o OUT: the converted copy is a new file, the original "
+                           "is never replaced"))
+    from podcast_tool.convert import convert, plan_conversion
+
+    plan = plan_conversion(audio, output, to)
+    stderr_console().print(f"{shown(plan.describe())}")
+    if dry_run:
+        stdout_console().print(_("dry run: {output} would be made, then tagged; nothing was "
+                                 "written").format(output=shown(str(output))))
+        sys.exit(0)
+    _convert_with_progress(plan, convert)
+    try:
+        _tag(output, chapters, from_format, id3v2_version, gap_title, False, snap, window,
+             min_pause, clock_start)
+    except BaseException:
+        # The copy is ours and was never tagged: do not leave it behind as if it were.
+        output.unlink(missing_ok=True)
+        raise
+
+
+def _convert_with_progress(plan: Any, convert: Any) -> None:
+    """The conversion, with a progress bar on a terminal (and silence in a log)."""
+    console = stderr_console()
+    if not console.is_terminal:
+        convert(plan)
+        return
+    from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
+
+    converting = _("converting")
+    with Progress(TextColumn(converting), BarColumn(), TextColumn("{task.percentage:>3.0f} %"),
+                  TimeRemainingColumn(), console=console, transient=True) as progress:
+        task = progress.add_task(converting, total=plan.duration_ms or None)
+        convert(plan, lambda done_ms: progress.update(task, completed=done_ms))
+
+
+def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
+         gap_title: str, dry_run: bool, snap: bool, window: float | None,
+         min_pause: float | None, clock_start: int | None) -> None:
     from podcast_tool import pipeline
 
     options = pipeline.snap_options(window, min_pause) if snap else None
@@ -81,7 +137,8 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
                                  "waiting for it to finish…").format(
                                    target=shown(str(target))))
 
-    pipeline.write(result, WriteOptions(id3v2_version=int(id3v2_version), on_lock_wait=say_waiting,
+    version = None if id3v2_version == "keep" else int(id3v2_version)
+    pipeline.write(result, WriteOptions(id3v2_version=version, on_lock_wait=say_waiting,
                                         gap_title=gap_title))
     print_diagnostics(result.diagnostics)
     console.print(chapter_table(result.episode, result.duration_ms))

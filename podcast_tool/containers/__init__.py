@@ -20,7 +20,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, Protocol, TypeVar
+from typing import TYPE_CHECKING, BinaryIO, Protocol, TypeVar
 
 from podcast_tool import fileaccess
 from podcast_tool.busy import being_written, busy_error
@@ -28,6 +28,9 @@ from podcast_tool.errors import AudioFileError, BusyError, PodcastToolError, Uns
 from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.safewrite import file_lock, payload_kept
+
+if TYPE_CHECKING:
+    from podcast_tool.containers.unsupported import UnsupportedFormat
 
 #: How many bytes the registry reads to recognise a file.
 SNIFF_BYTES = 64
@@ -79,8 +82,9 @@ class Capabilities:
 
 @dataclass
 class WriteOptions:
-    #: ID3v2 minor version for MP3 (3 is what Apple's and most players read best).
-    id3v2_version: int = 3
+    #: ID3v2 minor version for MP3 (3 is what Apple's and most players read best); None keeps
+    #: the file's own (2.4 stays 2.4; a file without a tag gets 2.3).
+    id3v2_version: int | None = 3
     #: How long to wait while another process writes the same file (batch waits briefly).
     lock_wait_seconds: float = 10.0
     #: Called (with the file) when another process holds the file's lock and we wait.
@@ -104,11 +108,39 @@ class WriteReport:
     bytes_written: int | None = None
 
 
+@dataclass
+class AudioLength:
+    """How long a recording plays, and what the user should know about it."""
+
+    duration_ms: int
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def truncated_note(path: Path, playable_ms: int, header_ms: int) -> Diagnostic:
+    """The warning for a file cut short: its header claims more than the file holds."""
+    from podcast_tool.outline.timecodes import format_clock
+
+    def clock(ms: int) -> str:
+        return format_clock(ms, always_hours=True, millis=ms < 10_000)
+
+    return Diagnostic(
+        Severity.WARNING, "audio-truncated",
+        _("the file is shorter than its header says: it plays {playable}, not the {claimed} its "
+          "header claims (cut short while recording, copying or uploading?)").format(
+            playable=clock(playable_ms), claimed=clock(header_ms)),
+        file=str(path), hint=_("chapters are checked against the {playable} that play; export "
+                               "or download the recording again to get the rest").format(
+            playable=clock(playable_ms)))
+
+
 class ParsedAudio(Protocol):
     """One audio file as a container parsed it: what is read once serves every operation."""
 
     def duration_ms(self) -> int:
-        """The audio's duration."""
+        """The audio's duration (what really plays: see ``length``)."""
+
+    # Optional: ``length() -> AudioLength``, the duration with what the user should know
+    # (a file shorter than its header says); the registry falls back to ``duration_ms``.
 
     def read(self) -> Episode:
         """Chapters (and episode title where stored) read from the file."""
@@ -207,16 +239,31 @@ def detect(path: str | Path) -> Container:
         for container in all_containers():
             if getattr(container, "found_behind_id3", False) and container.sniff(behind_id3):
                 return container
+        _refuse_known(_identify(behind_id3), path)
+    suffix = path.suffix.lower()
     matches = [c for c in all_containers() if c.sniff(head)]
     if not matches:
+        _refuse_known(_identify(head, suffix), path)
         raise UnsupportedAudioError(
             _("not an audio file podcast-tool can chapter ({supported_types})").format(
                 supported_types=supported_types()), path=path)
-    suffix = path.suffix.lower()
-    for container in matches:
-        if suffix in container.capabilities.extensions:
-            return container
-    return matches[0]
+    chosen = next((c for c in matches if suffix in c.capabilities.extensions), matches[0])
+    refuse = getattr(chosen, "refuse", None)
+    _refuse_known(refuse(head) if refuse else None, path)
+    return chosen
+
+
+def _identify(head: bytes, suffix: str = "") -> UnsupportedFormat | None:
+    from podcast_tool.containers import unsupported  # only for files no container takes
+
+    return unsupported.identify(head, suffix)
+
+
+def _refuse_known(found: UnsupportedFormat | None, path: Path) -> None:
+    """Raise the error naming a format we recognise but cannot chapter, and its fix."""
+    if found is not None:
+        raise UnsupportedAudioError(found.message(), path=path, hint=found.hint(path.name),
+                                    unsupported=found)
 
 
 def supported_types() -> str:
@@ -336,6 +383,15 @@ class AudioFile:
     def duration_ms(self) -> int:
         return guarded(self.path, lambda: self._current().duration_ms())
 
+    def length(self) -> AudioLength:
+        """The playable duration, with warnings (a file shorter than its header says…)."""
+        def measure() -> AudioLength:
+            parsed = self._current()
+            inspect = getattr(parsed, "length", None)
+            return inspect() if inspect is not None else AudioLength(parsed.duration_ms())
+
+        return guarded(self.path, measure)
+
     def read(self) -> Episode:
         return guarded(self.path, lambda: self._current().read())
 
@@ -385,6 +441,10 @@ def audio_duration_ms(path: str | Path) -> int:
     return open_audio(path).duration_ms()
 
 
+def audio_length(path: str | Path) -> AudioLength:
+    return open_audio(path).length()
+
+
 def audio_extensions() -> set[str]:
     """Every extension some container claims (``.mp3``, ``.m4b``…)."""
     return {ext for container in all_containers() for ext in container.capabilities.extensions}
@@ -400,6 +460,17 @@ def is_audio(path: str | Path) -> bool:
     """True if ``path`` is a file one of our containers recognises."""
     try:
         detect(path)
+    except PodcastToolError:
+        return False
+    return True
+
+
+def is_known_media(path: str | Path) -> bool:
+    """True if ``path`` is audio (or media) we recognise, chapterable or not."""
+    try:
+        detect(path)
+    except UnsupportedAudioError as error:
+        return error.unsupported is not None
     except PodcastToolError:
         return False
     return True

@@ -14,7 +14,11 @@ ffmpeg attaches a NAME only to a chapter it has already seen.
 Re-tagging first removes every ``CHAPTER<digits>…`` comment, whatever its
 case or number of digits, then appends the new ones; every other comment
 (including ``METADATA_BLOCK_PICTURE`` cover art in Ogg) and every other FLAC
-metadata block (``PICTURE``, ``SEEKTABLE``, ``CUESHEET``…) stay as they were.
+metadata block (``PICTURE``, ``SEEKTABLE``…) stay as they were, except a ``CUESHEET``:
+ffmpeg (and every player built on it) reads its tracks as chapters, so after tagging
+players would show the cue tracks mixed with ours. A file without chapter comments
+shows its cue tracks as chapters ("Track 01"…, from each track's index 01); tagging
+and stripping remove the block, with a note.
 The episode's title is read from ``TITLE`` but never written: ``TITLE`` is the
 track's own tag and belongs to the user.
 
@@ -48,11 +52,14 @@ from mutagen.oggvorbis import OggVorbis
 
 from podcast_tool import safewrite
 from podcast_tool.containers import Capabilities, WriteOptions, WriteReport, not_kept_note
+from podcast_tool.containers.id3.sizes import tag_size as claimed_id3_size
 from podcast_tool.errors import AudioFileError, ChapterFormatError
-from podcast_tool.i18n import _
+from podcast_tool.i18n import _, ngettext
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_hms_ms, fraction_ms
 
+#: More metadata blocks than this is no FLAC file (real ones have a handful).
+MAX_FLAC_BLOCKS = 1024
 #: Three digits: CHAPTER000 … CHAPTER999.
 MAX_CHAPTERS = 1000
 #: AntennaPod's reader keys chapters by the number's last two digits: 000 to 099 stay apart.
@@ -179,24 +186,68 @@ class VorbisCommentContainer:
             comments[:] = [(k, v) for k, v in comments if chapter_key_number(k) is None]
             comments.extend(new_comments)
 
-        self._edit(path, replace_chapters)
-        return WriteReport(diagnostics=_two_digit_reader_warning(episode.chapters, path) + not_kept_note(
+        cue_tracks = self._edit(path, replace_chapters)
+        notes = _two_digit_reader_warning(episode.chapters, path) + not_kept_note(
             episode.chapters, path, self.capabilities, code="vorbis-not-kept",
-            holds=_("Vorbis chapter comments hold start, title and URL")))
+            holds=_("Vorbis chapter comments hold start, title and URL"))
+        if cue_tracks:
+            notes.append(Diagnostic(
+                Severity.INFO, "flac-cuesheet-removed",
+                ngettext("the file's CUESHEET block ({count} track) was removed: ffmpeg-based "
+                         "players read its tracks as chapters and would mix them with these",
+                         "the file's CUESHEET block ({count} tracks) was removed: ffmpeg-based "
+                         "players read its tracks as chapters and would mix them with these",
+                         cue_tracks).format(count=cue_tracks), file=str(path),
+                hint=_("the chapters written replace the cue tracks")))
+        return WriteReport(diagnostics=notes)
 
-    def strip(self, path: Path, comments: list[tuple[str, str]]) -> int:
+    def strip(self, path: Path, comments: list[tuple[str, str]], cue_tracks: int = 0) -> int:
         numbers = {chapter_key_number(key) for key, _ in comments} - {None}
-        if not numbers:
+        if not numbers and not cue_tracks:
             return 0
 
         def remove_chapters(comments: Any) -> None:
             comments[:] = [(k, v) for k, v in comments if chapter_key_number(k) is None]
 
         self._edit(path, remove_chapters)
-        return len(numbers)
+        return len(numbers) or cue_tracks
 
-    def _edit(self, path: Path, change: Callable[[Any], None]) -> None:
-        """Apply ``change`` to the comments of a copy of ``path`` that then replaces it."""
+    def _check_layout(self, path: Path) -> None:
+        """Refuse a FLAC file whose metadata block sizes do not lead to its audio frames.
+
+        mutagen reads such a block as it can and writes it back whole, so the audio frames
+        would not be the ones a decoder found before: nothing is written to a damaged file.
+        """
+        if self.name != "flac":
+            return
+        with path.open("rb") as handle:
+            head = handle.read(10)
+            position = claimed_id3_size(head)
+            handle.seek(position)
+            if handle.read(4) != b"fLaC":
+                return  # mutagen's own error will say what is wrong
+            for _block in range(MAX_FLAC_BLOCKS):
+                header = handle.read(4)
+                if len(header) < 4:
+                    return
+                handle.seek(int.from_bytes(header[1:4], "big"), 1)
+                if header[0] & 0x80:
+                    break
+            sync = handle.read(2)
+        if sync and (len(sync) < 2 or sync[0] != 0xFF or sync[1] & 0xFE != 0xF8):
+            raise AudioFileError(
+                _("the FLAC metadata block sizes do not lead to its audio frames (a block is "
+                  "shorter or longer than it says): the file is damaged; nothing was written"),
+                path=path, hint=_("re-encode it with flac or ffmpeg (ffmpeg -i IN OUT.flac), "
+                                  "then tag the copy"))
+
+    def _edit(self, path: Path, change: Callable[[Any], None]) -> int:
+        """Apply ``change`` to the comments of a copy of ``path`` that then replaces it.
+
+        A FLAC CUESHEET goes too (players would read its tracks as chapters beside ours):
+        returns how many tracks it had.
+        """
+        self._check_layout(path)
         with path.open("rb") as original, safewrite.rewrite(path, readable=True) as temp:
             safewrite.copy_range(original, temp, 0)
             temp.seek(0)
@@ -204,8 +255,10 @@ class VorbisCommentContainer:
             if audio.tags is None:  # a FLAC file may have no comment block yet
                 audio.add_tags()
             change(audio.tags)
+            cue_tracks = _drop_cuesheet(audio)
             temp.seek(0)
             _save_surfacing_os_errors(audio, temp)
+        return cue_tracks
 
 
 
@@ -231,14 +284,45 @@ class VorbisCommentFile:
     def read(self) -> Episode:
         comments = self.comments()
         title = next((value for key, value in comments if key.lower() == "title" and value), None)
-        return Episode(chapters=chapters_from_comments(comments), title=title, source=self.path,
+        # Without chapter comments, a FLAC CUESHEET's tracks are the chapters (as ffmpeg reads them).
+        chapters = chapters_from_comments(comments) or cuesheet_chapters(self.audio())
+        return Episode(chapters=chapters, title=title, source=self.path,
                        duration_ms=self.duration_ms())
 
     def write(self, episode: Episode, options: WriteOptions) -> WriteReport:
         return self.container.write(self.path, episode)
 
     def strip(self) -> int:
-        return self.container.strip(self.path, self.comments())
+        return self.container.strip(self.path, self.comments(),
+                                    len(cuesheet_chapters(self.audio())))
+
+
+def cuesheet_chapters(audio: FileType) -> list[Chapter]:
+    """The tracks of a FLAC CUESHEET as chapters (none for other files): index 01 starts each."""
+    sheet = getattr(audio, "cuesheet", None)
+    rate = getattr(audio.info, "sample_rate", 0)
+    if sheet is None or not rate:
+        return []
+    chapters = []
+    for track in sheet.tracks:
+        if track.track_number in (170, 255):  # the lead-out (CD-DA and other)
+            continue
+        index = next((i.index_offset for i in track.indexes if i.index_number == 1), 0)
+        chapters.append(Chapter(start_ms=round((track.start_offset + index) * 1000 / rate),
+                                title=_("Track {number}").format(
+                                    number=f"{track.track_number:02d}")))
+    return sorted(chapters, key=lambda c: c.start_ms)
+
+
+def _drop_cuesheet(audio: FileType) -> int:
+    """Remove a FLAC file's CUESHEET block before saving; how many tracks it had."""
+    sheet = getattr(audio, "cuesheet", None)
+    if sheet is None:
+        return 0
+    tracks = len(cuesheet_chapters(audio))
+    audio.metadata_blocks[:] = [block for block in audio.metadata_blocks if block is not sheet]
+    audio.cuesheet = None
+    return tracks
 
 
 def _two_digit_reader_warning(chapters: list[Chapter], path: Path) -> list[Diagnostic]:

@@ -5,9 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from mutagen.id3 import APIC, ID3, TIT2, TPE1, CTOCFlags
+from click.testing import CliRunner
+from mutagen.id3 import APIC, ID3, TIT2, TPE1, TSOP, CTOCFlags
 
 from podcast_tool import containers
+from podcast_tool.cli import main
 from podcast_tool.containers import WriteOptions
 from podcast_tool.containers.id3.mp3 import tag_size
 from podcast_tool.model import Chapter, Episode
@@ -150,3 +152,44 @@ def test_damaged_mp3_gives_a_clear_error_and_is_untouched(tmp_path, garbage):
         containers.write_chapters(path, episode())
     assert "broken.mp3" in str(caught.value)
     assert path.read_bytes() == garbage
+
+
+def _v24_with_several_artists(audio_copy) -> Path:
+    path = audio_copy("mp3")
+    tags = ID3(path)
+    tags.add(TPE1(encoding=3, text=["Adrien Bréger", "Daniel Delaveau"]))
+    tags.add(TSOP(encoding=3, text=["Bréger, Adrien"]))
+    tags.save(path, v2_version=4)
+    return path
+
+
+def test_v24_to_v23_conversion_names_the_frames_it_changes(audio_copy):
+    path = _v24_with_several_artists(audio_copy)
+    report = containers.write_chapters(path, episode())
+    [note] = [d for d in report.diagnostics if d.code == "id3-v23-conversion"]
+    assert "TPE1" in note.message and "joined" in note.message
+    assert "TSOP" in note.message and "dropped" in note.message
+    assert "--id3v2 keep" in (note.hint or "")
+    tags = ID3(path)
+    assert tags.version[:2] == (2, 3) and tags["TPE1"].text == ["Adrien Bréger/Daniel Delaveau"]
+
+
+def test_id3v2_keep_keeps_a_v24_tag_and_its_values(audio_copy, tmp_path):
+    path = _v24_with_several_artists(audio_copy)
+    outline = tmp_path / "outline.md"
+    outline.write_text("- 0'00 Début\n- 0'05 Suite\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["tag", str(path), str(outline), "--id3v2", "keep"])
+    assert result.exit_code == 0, result.output
+    assert "ID3v2.3" not in result.stderr
+    tags = ID3(path)
+    assert tags.version[:2] == (2, 4)
+    assert tags["TPE1"].text == ["Adrien Bréger", "Daniel Delaveau"]
+    assert tags["TSOP"].text == ["Bréger, Adrien"]
+    assert [c["title"] for c in ffmpeg_chapters(path)] == ["Début", "Suite"]
+
+
+def test_id3v2_keep_on_a_file_without_tag_writes_v23(audio_copy):
+    path = audio_copy("mp3")
+    ID3(path).delete()
+    containers.write_chapters(path, episode(), WriteOptions(id3v2_version=None))
+    assert ID3(path).version[:2] == (2, 3)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import shutil
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from podcast_tool.containers.vorbis import chapters_from_comments, parse_chapter
 from podcast_tool.errors import AudioFileError, ChapterFormatError
 from podcast_tool.model import Chapter, Episode, effective_ends
 from tests.conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg
+from tests.realworld.corpus import corpus_dir
 
 
 def ms(hours: int = 0, minutes: int = 0, seconds: int = 0) -> int:
@@ -304,3 +306,28 @@ def test_chapters_from_comments_sorts_and_tolerates_other_writers():
     ])
     assert [(c.start_ms, c.title, c.url) for c in found] == [
         (0, "Un", "https://a.example"), (4000, "", None), (9000, "Trois", None)]
+
+
+def test_flac_cuesheet_is_read_as_chapters_then_replaced_by_ours(tmp_path):
+    path = tmp_path / "with-cuesheet.flac"
+    shutil.copyfile(corpus_dir() / "silence-44-s.flac", path)  # 3 cue tracks, written by others
+    assert FLAC(path).cuesheet is not None
+    shown = containers.read_chapters(path).chapters
+    assert [(c.start_ms, c.title) for c in shown] == [(0, "Track 01"), (1000, "Track 02"),
+                                                       (2000, "Track 03")]
+    assert [c["start_ms"] for c in ffmpeg_chapters(path)] == [0, 1000, 2000]
+    report = containers.write_chapters(path, Episode(chapters=[Chapter(0, "Accueil"),
+                                                               Chapter(1500, "Suite")]))
+    assert any(d.code == "flac-cuesheet-removed" and "3 tracks" in d.message
+               for d in report.diagnostics)
+    assert FLAC(path).cuesheet is None
+    assert [(c["start_ms"], c["title"]) for c in ffmpeg_chapters(path)] == [(0, "Accueil"),
+                                                                            (1500, "Suite")]
+    assert len(FLAC(path).pictures) == 1  # the other blocks stay
+
+
+def test_strip_removes_a_flac_cuesheet_too(tmp_path):
+    path = tmp_path / "with-cuesheet.flac"
+    shutil.copyfile(corpus_dir() / "silence-44-s.flac", path)
+    assert containers.strip_chapters(path) == 3
+    assert containers.read_chapters(path).chapters == [] and ffmpeg_chapters(path) == []

@@ -15,12 +15,19 @@ from pathlib import Path
 from mutagen.id3 import APIC, CHAP, CTOC, ID3, TIT2, TIT3, WXXX, CTOCFlags, ID3NoHeaderError
 from mutagen.id3._tags import save_frame  # mutagen has no public per-frame encoder
 
-from podcast_tool.containers import Capabilities, WriteOptions, WriteReport
+from podcast_tool.containers import (
+    AudioLength,
+    Capabilities,
+    WriteOptions,
+    WriteReport,
+    truncated_note,
+)
 from podcast_tool.containers.id3.frames import misread_by_libavformat
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
+from podcast_tool.containers.id3.mpeg import stream_length
 from podcast_tool.containers.id3.sizes import tag_end, tag_size, tag_size_without_footer  # noqa: F401
 from podcast_tool.errors import AudioFileError
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.inplace import apply, changed_spans
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.safewrite import check_writable, copy_range, rewrite
@@ -99,18 +106,17 @@ class Mp3Container:
         except ID3NoHeaderError:
             return ChapterOrderedID3()
 
-    def load_duration_ms(self, path: Path) -> int:
-        from mutagen.mp3 import HeaderNotFoundError, MPEGInfo
-
+    def load_length(self, path: Path) -> AudioLength:
+        """The frames' real duration (see ``mpeg``), and a warning if the file was cut short."""
         with path.open("rb") as handle:
-            offset = tag_end(handle)
-            try:
-                # As mutagen's MP3 does, without parsing the tag a second time.
-                info = MPEGInfo(handle, offset or None)
-            except HeaderNotFoundError:
-                raise AudioFileError(_("no MPEG audio frames found; the file looks damaged"),
-                                     path=path) from None
-        return round(info.length * 1000)
+            length = stream_length(handle, tag_end(handle))
+        if length is None:
+            raise AudioFileError(_("no MPEG audio frames found; the file looks damaged"),
+                                 path=path)
+        notes = []
+        if length.truncated and length.header_ms is not None:
+            notes.append(truncated_note(path, length.playable_ms, length.header_ms))
+        return AudioLength(length.playable_ms, notes)
 
     def write_notes(self, path: Path) -> WriteReport:
         """What a write tells the user besides succeeding."""
@@ -150,18 +156,21 @@ class Id3File:
         self.container = container
         self.path = path
         self._tags: ChapterOrderedID3 | None = None
-        self._duration: int | None = None
+        self._length: AudioLength | None = None
 
     def tags(self) -> ChapterOrderedID3:
         if self._tags is None:
             self._tags = self.container.load_tags(self.path)
         return self._tags
 
-    def duration_ms(self) -> int:
-        if self._duration is None:
+    def length(self) -> AudioLength:
+        if self._length is None:
             self.tags()  # a tag too costly to read is refused before anything else
-            self._duration = self.container.load_duration_ms(self.path)
-        return self._duration
+            self._length = self.container.load_length(self.path)
+        return self._length
+
+    def duration_ms(self) -> int:
+        return self.length().duration_ms
 
     def read(self) -> Episode:
         tags = self.tags()
@@ -206,7 +215,10 @@ class Id3File:
                           end_time=end if end is not None else duration,
                           start_offset=NO_OFFSET, end_offset=NO_OFFSET,
                           sub_frames=_sub_frames(chapter)))
-        new_tag, report = self.container.save(self.path, tags, options.id3v2_version)
+        version = target_version(tags, options.id3v2_version)
+        notes = conversion_notes(tags, version, self.path)
+        new_tag, report = self.container.save(self.path, tags, version)
+        report.diagnostics[:0] = notes
         report.diagnostics += self.container.write_notes(self.path).diagnostics
         report.diagnostics += _libavformat_risk(new_tag, ids, chapters, episode, self.path)
         return report
@@ -248,6 +260,53 @@ def _encode(tags: ID3, version: int, padding: int) -> bytes:
     buffer = io.BytesIO()
     tags.save(buffer, v1=0, v2_version=version, padding=lambda info: padding)
     return buffer.getvalue()
+
+
+#: Frames mutagen drops when it writes ID3v2.3 (they exist only in v2.4), and what they hold.
+V24_ONLY_FRAMES = {"TDRL": N_("release date"), "TDTG": N_("tagging date"), "TMOO": N_("mood"),
+                   "TPRO": N_("produced notice"), "TSOA": N_("album sort order"),
+                   "TSOP": N_("artist sort order"), "TSOT": N_("title sort order"),
+                   "TSST": N_("set subtitle"), "TDEN": N_("encoding date"),
+                   "RVA2": N_("volume adjustment"), "EQU2": N_("equalisation"),
+                   "ASPI": N_("seek index"), "SEEK": N_("seek frame"), "SIGN": N_("signature")}
+
+
+def file_version(tags: ID3) -> int | None:
+    """The minor version of the tag read from the file (None: the file had no tag)."""
+    return tags.version[1] if getattr(tags, "_header", None) is not None else None
+
+
+def target_version(tags: ID3, requested: int | None) -> int:
+    """The version to write: the one asked for, or (``None``, "keep") the file's own."""
+    if requested is not None:
+        return requested
+    return 4 if file_version(tags) == 4 else 3
+
+
+def conversion_notes(tags: ID3, version: int, path: Path) -> list[Diagnostic]:
+    """What writing an ID3v2.4 tag as ID3v2.3 changes: values joined, v2.4-only frames dropped."""
+    if version != 3 or file_version(tags) != 4:
+        return []
+    joined = sorted({frame.FrameID for frame in tags.values()
+                     if frame.FrameID.startswith("T") and frame.FrameID not in ("TXXX", "TDRC")
+                     and len(getattr(frame, "text", ())) > 1}
+                    | {f"TXXX:{frame.desc}" for frame in tags.getall("TXXX") if len(frame.text) > 1})
+    dropped = sorted({frame.FrameID for frame in tags.values() if frame.FrameID in V24_ONLY_FRAMES})
+    if not joined and not dropped:
+        return []
+    parts = []
+    if joined:
+        parts.append(_("the values of {frames} were joined with '/' (ID3v2.3 holds one value per "
+                       "frame)").format(frames=", ".join(joined)))
+    if dropped:
+        named = [(name, _(V24_ONLY_FRAMES[name])) for name in dropped]
+        parts.append(_("dropped {frames}, which ID3v2.3 has not").format(
+            frames=", ".join(f"{name} ({meaning})" for name, meaning in named)))
+    return [Diagnostic(Severity.INFO, "id3-v23-conversion",
+                       _("the file's ID3v2.4 tag was written as ID3v2.3 (what Apple's players "
+                         "read best): {changes}").format(changes="; ".join(parts)), file=str(path),
+                       hint=_("--id3v2 keep writes the file's tag back in ID3v2.4, values as "
+                              "they were"))]
 
 
 def _sub_frames(chapter: Chapter) -> list:

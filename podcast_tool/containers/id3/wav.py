@@ -28,10 +28,11 @@ import io
 import struct
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mutagen.id3 import ID3NoHeaderError
 
-from podcast_tool.containers import Capabilities, WriteReport
+from podcast_tool.containers import AudioLength, Capabilities, WriteReport
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.containers.id3.mp3 import (
     MAX_TOC_ENTRIES,
@@ -46,6 +47,9 @@ from podcast_tool.safewrite import copy_range, rewrite
 
 #: Padding after the frames of the WAV's ID3 chunk (a WAV is always rewritten whole).
 PADDING = 1024
+if TYPE_CHECKING:
+    from podcast_tool.containers.unsupported import UnsupportedFormat
+
 ID3_CHUNK_IDS = (b"id3 ", b"ID3 ")
 #: A RIFF size field is 32 bits.
 MAX_RIFF_SIZE = 0xFFFFFFFF
@@ -126,6 +130,17 @@ class WavContainer(Mp3Container):
 
     def sniff(self, head: bytes) -> bool:
         return (len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE") or is_rf64(head)
+
+    def refuse(self, head: bytes) -> UnsupportedFormat | None:
+        """MP3 inside WAV: a WAV ffmpeg reads no chapters from (the registry refuses it)."""
+        if len(head) >= 22 and head[12:16] == b"fmt " and head[20:22] in (b"\x50\x00", b"\x55\x00"):
+            from podcast_tool.containers.unsupported import MPEG_IN_WAV
+
+            return MPEG_IN_WAV
+        return None
+
+    def load_length(self, path: Path) -> AudioLength:
+        return AudioLength(self.load_duration_ms(path))
 
     def load_duration_ms(self, path: Path) -> int:
         with path.open("rb") as handle:

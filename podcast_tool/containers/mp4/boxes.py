@@ -52,6 +52,8 @@ class TopBox:
     offset: int
     header_size: int
     size: int
+    #: The file ends inside this box (its header claims more bytes than follow).
+    cut: bool = False
 
     @property
     def end(self) -> int:
@@ -92,10 +94,33 @@ def scan_top_level(handle: BinaryIO, file_size: int) -> tuple[list[TopBox], int]
     while file_size - offset >= 8:
         if len(boxes) >= MAX_TOP_LEVEL_BOXES:
             raise BoxError(f"more than {MAX_TOP_LEVEL_BOXES} top-level boxes; this is not a real MP4")
-        kind, header_size, size = _read_header(handle, offset, file_size)
+        try:
+            kind, header_size, size = _read_header(handle, offset, file_size)
+        except BoxError:
+            cut = _cut_media_data(handle, offset, file_size)
+            if cut is None:
+                raise
+            boxes.append(cut)
+            return boxes, 0
         boxes.append(TopBox(kind, offset, header_size, size))
         offset += size
     return boxes, file_size - offset
+
+
+def _cut_media_data(handle: BinaryIO, offset: int, file_size: int) -> TopBox | None:
+    """The last box, when it is an ``mdat`` that the file ends inside (a file cut short).
+
+    Its header still claims the full size; the box is kept as the bytes that are there, so
+    the file can be read and tagged (``movie.playable_duration`` says how much plays).
+    """
+    handle.seek(offset)
+    head = handle.read(16)
+    if len(head) < 8 or head[4:8] != b"mdat":
+        return None
+    header_size = 16 if _HEADER.unpack_from(head)[0] == 1 else 8
+    if file_size - offset < header_size:
+        return None
+    return TopBox(b"mdat", offset, header_size, file_size - offset, cut=True)
 
 
 def read_box_bytes(handle: BinaryIO, box: TopBox, limit: int = MAX_MOOV_BYTES) -> bytes:

@@ -31,7 +31,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import BinaryIO
 
-from podcast_tool.containers import Capabilities, WriteOptions, WriteReport, not_kept_note
+from podcast_tool.containers import (
+    AudioLength,
+    Capabilities,
+    WriteOptions,
+    WriteReport,
+    not_kept_note,
+    truncated_note,
+)
 from podcast_tool.containers.mp4 import room
 from podcast_tool.containers.mp4.boxes import Box, BoxError, Relocation, TopBox
 from podcast_tool.containers.mp4.chapter_track import (
@@ -539,9 +546,22 @@ class Mp4File:
         return self._movie
 
     def duration_ms(self) -> int:
+        return self.length().duration_ms
+
+    def length(self) -> AudioLength:
+        """The movie's duration; what really plays, with a warning, when the file was cut short."""
         with _box_errors(self.path):
-            duration, timescale = self.movie().duration()
-        return round(duration * 1000 / timescale) or self._mutagen_ms()
+            movie = self.movie()
+            duration, timescale = movie.duration()
+            playable = None
+            if movie.looks_cut():
+                from podcast_tool.containers.mp4.samples import playable_ms  # numpy: only then
+
+                playable = playable_ms(movie)
+        header_ms = round(duration * 1000 / timescale) or self._mutagen_ms()
+        if playable is not None and header_ms - playable > max(500, header_ms // 50):
+            return AudioLength(playable, [truncated_note(self.path, playable, header_ms)])
+        return AudioLength(header_ms)
 
     def _mutagen_ms(self) -> int:
         from mutagen.mp4 import MP4

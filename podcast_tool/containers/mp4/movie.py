@@ -161,6 +161,13 @@ class Movie:
             duration = max((track.duration for track in self.tracks), default=0)
         return duration, timescale
 
+    def looks_cut(self) -> bool:
+        """Cheap test: the file ends inside its ``mdat``, or a chunk starts past its end."""
+        if any(top.cut for top in self.tops):
+            return True
+        return any(offset >= self.file_size for track in self.tracks
+                   if track.handler in MEDIA_HANDLERS for offset in track.chunk_offsets())
+
     def chapter_track_ids(self) -> set[int]:
         """IDs of the tracks other tracks name as their chapters (tref/chap)."""
         ids: set[int] = set()
@@ -270,7 +277,10 @@ def read_chapters(handle: BinaryIO, movie: Movie) -> list[Chapter]:
         timescale = track.media_header()[0]
         if timescale == 0:
             raise BoxError("the chapter track's timescale is 0; the file looks damaged")
-        samples = read_text_samples_with_links(handle, movie.file_size, track.sample_table)
+        try:
+            samples = read_text_samples_with_links(handle, movie.file_size, track.sample_table)
+        except BoxError:
+            continue  # an unreadable chapter track (emptied tables): the chpl may still be whole
         images = _artwork(handle, movie, timescale)
         chapters = []
         position = 0
