@@ -54,9 +54,13 @@ def open_studio(audio: Path, cache: Path) -> None:
             found = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=([\w-]+)", line)
             if found:
                 url, token = found.group(1), found.group(2)
+        import http.cookiejar
+
+        # The page's address sets the session cookie and redirects; a browser keeps the cookie.
+        opener = urllib.request.build_opener(
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         for path in ("/", "/static/studio.js", "/api/state", "/api/peaks"):
-            with urllib.request.urlopen(f"{url}{path}{'&' if '?' in path else '?'}token={token}",
-                                        timeout=30) as response:
+            with opener.open(f"{url}{path}?token={token}", timeout=30) as response:
                 body = response.read()
                 done = response.headers.get("x-peaks-done")
         usable = time.perf_counter() - started
