@@ -32,6 +32,7 @@ from pathlib import Path
 from podcast_tool.errors import WriteError
 from podcast_tool.i18n import _
 from podcast_tool.safewrite import _describe_os_error as describe_os_error
+from podcast_tool.safewrite import _fsync_dir
 
 JOURNAL_MAGIC = b"PTJOURNAL1\n"
 JOURNAL_SUFFIX = ".podcast-tool-journal"
@@ -216,12 +217,3 @@ def recover(path: str | os.PathLike[str]) -> str | None:
 def _remove(path: Path) -> None:
     with contextlib.suppress(FileNotFoundError):
         path.unlink()
-
-
-def _fsync_dir(folder: Path) -> None:
-    with contextlib.suppress(OSError):
-        fd = os.open(folder, os.O_RDONLY)
-        try:
-            os.fsync(fd)
-        finally:
-            os.close(fd)
