@@ -293,16 +293,8 @@ def build_artwork_track(
 
 def read_image_samples(handle: BinaryIO, file_size: int, stbl: Box) -> list[tuple[int, bytes]]:
     """(duration, image bytes) of every sample of a chapter artwork track."""
-    sizes = _sample_sizes(stbl)
-    durations = _sample_durations(stbl, len(sizes))
-    positions = _sample_positions(stbl, sizes)
-    samples = []
-    for size, duration, position in zip(sizes, durations, positions, strict=True):
-        if size > MAX_IMAGE_SAMPLE_BYTES or position + size > file_size:
-            raise BoxError("a chapter image lies outside the file; the file looks damaged")
-        handle.seek(position)
-        samples.append((duration, handle.read(size)))
-    return samples
+    return _read_samples(handle, file_size, stbl, MAX_IMAGE_SAMPLE_BYTES,
+                         "a chapter image lies outside the file; the file looks damaged")
 
 
 def read_text_samples(handle: BinaryIO, file_size: int, stbl: Box
@@ -324,14 +316,16 @@ def sample_count(stbl: Box) -> int:
     return len(_sample_sizes(stbl))
 
 
-def _read_samples(handle: BinaryIO, file_size: int, stbl: Box) -> list[tuple[int, bytes]]:
+def _read_samples(handle: BinaryIO, file_size: int, stbl: Box, max_bytes: int = MAX_SAMPLE_BYTES,
+                  damaged: str = "a chapter text sample lies outside the file; the file looks damaged"
+                  ) -> list[tuple[int, bytes]]:
     sizes = _sample_sizes(stbl)
     durations = _sample_durations(stbl, len(sizes))
     positions = _sample_positions(stbl, sizes)
     samples = []
     for size, duration, position in zip(sizes, durations, positions, strict=True):
-        if size > MAX_SAMPLE_BYTES or position + size > file_size:
-            raise BoxError("a chapter text sample lies outside the file; the file looks damaged")
+        if size > max_bytes or position + size > file_size:
+            raise BoxError(damaged)
         handle.seek(position)
         samples.append((duration, handle.read(size)))
     return samples
