@@ -193,7 +193,7 @@ def parse_chpl_raw(payload: bytes) -> tuple[list[ChplEntry], bool]:
 
 def read_mp4(path: Path, mp4_file: Mp4File) -> tuple[Mp4Facts, str | None]:
     """MP4 facts (both chapter forms as stored) and the file's title."""
-    from podcast_tool.containers.mp4.chapter_track import (
+    from podcast_tool.containers.mp4.sample_tables import (
         read_image_samples,
         read_text_samples_with_links,
     )

@@ -15,9 +15,10 @@ import pytest
 from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 
 from podcast_tool import containers
-from podcast_tool.containers.mp4 import container as mp4_module
+from podcast_tool.containers.mp4 import layout as mp4_module
 from podcast_tool.containers.mp4.boxes import Box, Relocation
-from podcast_tool.containers.mp4.container import CONTAINER, _OffsetTable
+from podcast_tool.containers.mp4.chapter_edit import OffsetTable
+from podcast_tool.containers.mp4.container import CONTAINER
 from podcast_tool.errors import AudioFileError, ChapterFormatError, WriteError
 from podcast_tool.model import Chapter, Episode, Severity
 from tests.conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg, synthesize
@@ -337,7 +338,7 @@ def test_relocation_moves_each_offset_with_its_box() -> None:
 
 
 def test_offset_tables_widen_to_co64() -> None:
-    table = _OffsetTable(Box(b"stco", payload=bytes(4) + struct.pack(">III", 2, 100, 0xFFFFFF00)),
+    table = OffsetTable(Box(b"stco", payload=bytes(4) + struct.pack(">III", 2, 100, 0xFFFFFF00)),
                          [100, 0xFFFFFF00])
     table.apply(Relocation([(0, 0x1_0000_0000, 0x200)]))
     assert table.box.kind == b"co64"
@@ -400,7 +401,7 @@ KILLED_WRITER = """
 import sys, time
 from pathlib import Path
 from podcast_tool import containers
-from podcast_tool.containers.mp4 import container as mp4
+from podcast_tool.containers.mp4 import layout as mp4
 from podcast_tool.model import Chapter, Episode
 
 real_copy = mp4.copy_range

@@ -119,9 +119,10 @@ def test_untitled_leading_sample(audio_copy, monkeypatch):
     for app in ("apple", "ffmpeg", "overcast"):
         assert report(fine, app=app).verdict == "ok"
         assert report(fine, app=app).chapters[0].title == "Webinaire"
-    from podcast_tool.containers.mp4 import container
+    from podcast_tool.containers.mp4 import chapter_edit
 
-    monkeypatch.setattr(container, "_segments", _untitled_segments(container._segments))
+    monkeypatch.setattr(chapter_edit, "chapter_segments",
+                        _untitled_segments(chapter_edit.chapter_segments))
     broken = tag(audio_copy("m4a", name="untitled.m4a"), later)
     assert "untitled-first" in codes(report(broken, app="apple"))
     assert "untitled" in codes(report(broken, app="ffmpeg"))

@@ -22,10 +22,10 @@ from podcast_tool.containers.mp4.boxes import (
     read_box_bytes,
     scan_top_level,
 )
-from podcast_tool.containers.mp4.chapter_track import (
+from podcast_tool.containers.mp4.chapter_track import parse_chpl
+from podcast_tool.containers.mp4.sample_tables import (
     chunk_offset_box,
     chunk_offsets,
-    parse_chpl,
     read_image_samples,
     read_text_samples_with_links,
 )
