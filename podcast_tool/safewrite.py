@@ -151,24 +151,37 @@ def _check_payload(target: Path, watch: int, temp: Path, started: os.stat_result
     entry = _payload.get()
     if entry is None or entry[0] != target:
         return
-    digest = entry[1]
-    with os.fdopen(os.dup(watch), "rb") as original:
-        try:
-            before = digest(original)
-        except Exception:  # noqa: BLE001 - a damaged original: nothing to compare with
-            before = None
+    with os.fdopen(os.dup(watch), "rb") as original, open(temp, "rb") as new:
+        if not _same_payload(entry[1], original, new):
+            if _signature(os.fstat(watch)) != _signature(started):
+                # Not our bug: another program is writing the original (it grew meanwhile).
+                raise busy_error(target, N_("it changed while it was being tagged"))
+            raise WriteError(PAYLOAD_CHANGED, path=target)
+
+
+def _same_payload(digest: Callable[[BinaryIO], bytes | None], original: BinaryIO,
+                  new: BinaryIO) -> bool:
+    """Whether ``new`` carries the payload of ``original`` (True if the original's cannot be
+    located: a damaged original leaves nothing to compare with).
+
+    A digest that can compare two files itself (``same``: payloads made of byte ranges,
+    compared range against range, stricter than equal digests and much cheaper than hashing
+    both) does; the others are compared by their digests.
+    """
+    compare = getattr(digest, "same", None)
+    if compare is not None:
+        return bool(compare(original, new))
+    try:
+        before = digest(original)
+    except Exception:  # noqa: BLE001 - a damaged original: nothing to compare with
+        before = None
     if before is None:
-        return
-    with open(temp, "rb") as new:
-        try:
-            after = digest(new)
-        except Exception:  # noqa: BLE001 - the new file cannot even be parsed: refuse
-            after = None
-    if after != before:
-        if _signature(os.fstat(watch)) != _signature(started):
-            # Not our bug: another program is writing the original (it grew meanwhile).
-            raise busy_error(target, N_("it changed while it was being tagged"))
-        raise WriteError(PAYLOAD_CHANGED, path=target)
+        return True
+    try:
+        after = digest(new)
+    except Exception:  # noqa: BLE001 - the new file cannot even be parsed: refuse
+        after = None
+    return after == before
 
 
 @contextlib.contextmanager

@@ -9,6 +9,11 @@ of a footer, a chunk offset not shifted) becomes a refusal instead of damaged au
 Each function finds the payload by its own, independent parse (never the writer's), reads
 only that and hashes it: linear in the file, nothing decoded. ``None`` means the file's
 payload cannot be located (a damaged original); the caller then has nothing to compare.
+
+Where the payload is plain byte ranges (MPEG, FLAC, MP4, WAV), the digest also tells them
+(``RangesDigest.ranges``), so that two files can be compared range against range at memory
+speed (``RangesDigest.same``) instead of hashing both: stricter than equal digests, and a few times
+cheaper on a long recording.
 """
 
 from __future__ import annotations
@@ -16,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import BinaryIO
 
 BLOCK = 1 << 20
@@ -25,6 +30,7 @@ MPEG_SCAN_BYTES = 1 << 20
 MAX_RIFF_CHUNKS = 10_000
 
 Digest = Callable[[BinaryIO], "bytes | None"]
+Ranges = list[tuple[int, int]]
 
 
 def _size(handle: BinaryIO) -> int:
@@ -44,6 +50,67 @@ def hash_ranges(handle: BinaryIO, ranges: Iterable[tuple[int, int]], digest=None
             hasher.update(data)
             left -= len(data)
     return hasher.digest()
+
+
+class RangesDigest:
+    """The digest of a payload made of byte ranges, which also tells where those ranges are."""
+
+    def __init__(self, ranges: Callable[[BinaryIO], Ranges | None],
+                 digest: Digest | None = None) -> None:
+        self.ranges = ranges
+        self._digest = digest
+        self.__doc__ = ranges.__doc__
+
+    def __call__(self, handle: BinaryIO) -> bytes | None:
+        if self._digest is not None:
+            return self._digest(handle)
+        found = self.ranges(handle)
+        return None if found is None else hash_ranges(handle, found)
+
+    def same(self, original: BinaryIO, new: BinaryIO) -> bool:
+        """Whether ``new`` carries ``original``'s payload, byte for byte (True when the
+        original's cannot be located: a damaged original leaves nothing to compare with)."""
+        try:
+            before = self.ranges(original)
+        except Exception:  # noqa: BLE001 - a damaged original: nothing to compare with
+            before = None
+        if before is None:
+            return True
+        try:
+            after = self.ranges(new)
+        except Exception:  # noqa: BLE001 - the new file cannot even be parsed: refuse
+            after = None
+        return after is not None and same_payload(original, before, new, after)
+
+
+def same_payload(first: BinaryIO, first_ranges: Ranges, second: BinaryIO,
+                 second_ranges: Ranges) -> bool:
+    """Whether the bytes of ``first_ranges`` in ``first`` equal those of ``second_ranges`` in
+    ``second``, read side by side (the ranges may be cut differently in the two files)."""
+    if sum(length for _, length in first_ranges) != sum(length for _, length in second_ranges):
+        return False
+    left, right = _pieces(first_ranges), _pieces(second_ranges)
+    left_fd, right_fd = first.fileno(), second.fileno()
+    buffers = (bytearray(BLOCK), bytearray(BLOCK))
+    (left_at, left_rest), (right_at, right_rest) = next(left, (0, 0)), next(right, (0, 0))
+    while left_rest and right_rest:
+        size = min(left_rest, right_rest, BLOCK)
+        if len(buffers[0]) != size:  # the last piece of a range: rare, so not worth a view
+            buffers = (bytearray(size), bytearray(size))
+        if os.preadv(left_fd, [buffers[0]], left_at) != size or \
+                os.preadv(right_fd, [buffers[1]], right_at) != size or buffers[0] != buffers[1]:
+            return False
+        left_at, left_rest, right_at, right_rest = (left_at + size, left_rest - size,
+                                                    right_at + size, right_rest - size)
+        if not left_rest:
+            left_at, left_rest = next(left, (0, 0))
+        if not right_rest:
+            right_at, right_rest = next(right, (0, 0))
+    return True
+
+
+def _pieces(ranges: Ranges) -> Iterator[tuple[int, int]]:
+    return ((offset, length) for offset, length in ranges if length > 0)
 
 
 def _syncsafe(raw: bytes) -> int:
@@ -99,7 +166,7 @@ def mpeg_frame_length(header: bytes) -> int:
     return per_frame * bitrate // rate + padding
 
 
-def mpeg_digest(handle: BinaryIO) -> bytes | None:
+def mpeg_ranges(handle: BinaryIO) -> Ranges | None:
     """From the first MPEG frame after the ID3v2 tag to the end of the file.
 
     The frame is found by a scan (a frame header followed by another where its length says)
@@ -111,7 +178,10 @@ def mpeg_digest(handle: BinaryIO) -> bytes | None:
     handle.seek(start)
     first = _first_frame(handle.read(MPEG_SCAN_BYTES + 4))
     begin = start + (first if first is not None else 0)
-    return hash_ranges(handle, [(begin, max(0, _size(handle) - begin))])
+    return [(begin, max(0, _size(handle) - begin))]
+
+
+mpeg_digest = RangesDigest(mpeg_ranges)
 
 
 def _first_frame(window: bytes) -> int | None:
@@ -127,7 +197,7 @@ def _first_frame(window: bytes) -> int | None:
 
 # --- FLAC ------------------------------------------------------------------------------
 
-def flac_digest(handle: BinaryIO) -> bytes | None:
+def flac_ranges(handle: BinaryIO) -> Ranges | None:
     """The frames after the last metadata block (behind an ID3v2 tag, if any)."""
     offset = _after_id3(handle)
     handle.seek(offset)
@@ -144,7 +214,10 @@ def flac_digest(handle: BinaryIO) -> bytes | None:
         if offset > size:
             return None
         if header[0] & 0x80:
-            return hash_ranges(handle, [(offset, size - offset)])
+            return [(offset, size - offset)]
+
+
+flac_digest = RangesDigest(flac_ranges)
 
 
 # --- Ogg -------------------------------------------------------------------------------
@@ -221,8 +294,8 @@ def _mp4_children(handle: BinaryIO, start: int, end: int, found: dict, budget: l
         offset += size
 
 
-def mp4_digest(handle: BinaryIO) -> bytes | None:
-    """The sample bytes of every track but chapter text tracks, track by track."""
+def _mp4_tracks(handle: BinaryIO) -> list[tuple[int, Ranges]] | None:
+    """Each track but chapter text tracks: its id and where its samples are, in order."""
     try:
         top: dict = {}
         _mp4_children(handle, 0, _size(handle), top, [MAX_MP4_BOXES])
@@ -232,7 +305,7 @@ def mp4_digest(handle: BinaryIO) -> bytes | None:
         tracks = moov[0].get(b"trak", [])
         chapter_ids = {track_id for trak in tracks for tref in trak.get(b"tref", [])
                        for track_id in _u32s(tref.get(b"chap", b""))}
-        hasher = hashlib.blake2b(digest_size=20)
+        found = []
         for trak in tracks:
             track_id = _track_id(trak[b"tkhd"])
             mdia = trak[b"mdia"][0]
@@ -240,11 +313,30 @@ def mp4_digest(handle: BinaryIO) -> bytes | None:
             if handler in (b"text", b"sbtl") or track_id in chapter_ids:
                 continue
             stbl = mdia[b"minf"][0][b"stbl"][0]
-            hasher.update(struct.pack(">I", track_id))
-            hasher.update(hash_ranges(handle, _sample_ranges(stbl, _size(handle))))
-        return hasher.digest()
+            found.append((track_id, _sample_ranges(stbl, _size(handle))))
+        return found
     except (KeyError, IndexError, ValueError, struct.error):
         return None
+
+
+def mp4_ranges(handle: BinaryIO) -> Ranges | None:
+    """The sample bytes of every track but chapter text tracks, track after track."""
+    tracks = _mp4_tracks(handle)
+    return None if tracks is None else [piece for _, ranges in tracks for piece in ranges]
+
+
+def _mp4_track_digest(handle: BinaryIO) -> bytes | None:
+    tracks = _mp4_tracks(handle)
+    if tracks is None:
+        return None
+    hasher = hashlib.blake2b(digest_size=20)
+    for track_id, ranges in tracks:
+        hasher.update(struct.pack(">I", track_id))
+        hasher.update(hash_ranges(handle, ranges))
+    return hasher.digest()
+
+
+mp4_digest = RangesDigest(mp4_ranges, _mp4_track_digest)
 
 
 def _u32s(data: bytes) -> tuple[int, ...]:
@@ -290,7 +382,7 @@ def _sample_ranges(stbl: dict, file_size: int) -> list[tuple[int, int]]:
 
 # --- WAV -------------------------------------------------------------------------------
 
-def wav_digest(handle: BinaryIO) -> bytes | None:
+def wav_ranges(handle: BinaryIO) -> Ranges | None:
     """The 'data' chunk's bytes."""
     handle.seek(0)
     head = handle.read(12)
@@ -304,9 +396,12 @@ def wav_digest(handle: BinaryIO) -> bytes | None:
             return None
         length = struct.unpack_from("<I", chunk, 4)[0]
         if chunk[:4] == b"data":
-            return hash_ranges(handle, [(offset + 8, min(length, size - offset - 8))])
+            return [(offset + 8, min(length, size - offset - 8))]
         offset += 8 + length + (length & 1)
     return None
+
+
+wav_digest = RangesDigest(wav_ranges)
 
 
 #: Container name -> its payload digest.

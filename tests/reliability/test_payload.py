@@ -17,6 +17,7 @@ from click.testing import CliRunner
 
 from podcast_tool import containers, safewrite
 from podcast_tool.cli import main
+from podcast_tool.containers import payload
 from podcast_tool.containers.payload import DIGESTS, mpeg_frame_length
 from podcast_tool.errors import WriteError
 from podcast_tool.model import Chapter, Episode
@@ -117,3 +118,38 @@ def test_the_payload_digest_ignores_tags_and_sees_the_audio(audio_copy, ext):
     audio.write_bytes(bytes(data))
     with audio.open("rb") as handle:
         assert digest(handle) != untagged
+
+
+def test_payloads_are_compared_range_against_range_however_they_are_cut(tmp_path):
+    """The same bytes at other offsets, in other pieces, compare equal; one byte off does not."""
+    audio = os.urandom(3 * payload.BLOCK + 12345)
+    first, second = tmp_path / "first", tmp_path / "second"
+    first.write_bytes(b"tag" + audio)
+    second.write_bytes(b"a longer tag" + audio[:1000] + b"junk" + audio[1000:])
+    with first.open("rb") as one, second.open("rb") as other:
+        whole = [(3, len(audio))]
+        cut = [(12, 1000), (1016, len(audio) - 1000)]
+        assert payload.same_payload(one, whole, other, cut)
+        assert not payload.same_payload(one, whole, other, [(12, 1000), (1016, len(audio) - 1001)])
+        assert not payload.same_payload(one, whole, other, [(12, 1000), (1015, len(audio) - 1000)])
+    changed = bytearray(second.read_bytes())
+    changed[-1] ^= 1
+    second.write_bytes(bytes(changed))
+    with first.open("rb") as one, second.open("rb") as other:
+        assert not payload.same_payload(one, whole, other, cut)
+
+
+@pytest.mark.parametrize("ext", ["mp3", "m4a", "flac", "wav"])
+def test_the_range_comparison_agrees_with_the_digest(audio_copy, tmp_path, ext):
+    audio = audio_copy(ext)
+    digest = DIGESTS[containers.detect(audio).name]
+    original = tmp_path / f"original.{ext}"
+    original.write_bytes(audio.read_bytes())
+    containers.write_chapters(audio, Episode(chapters=[Chapter(0, "T" * 3000)], title="Épisode"))
+    with original.open("rb") as before, audio.open("rb") as after:
+        assert digest.same(before, after)
+    data = bytearray(audio.read_bytes())
+    data[len(data) * 3 // 4] ^= 0x55
+    audio.write_bytes(bytes(data))
+    with original.open("rb") as before, audio.open("rb") as after:
+        assert not digest.same(before, after)
