@@ -13,12 +13,12 @@ Vorbis, Opus and FLAC with the bundled ffmpeg (tests/snap/test_snap.py holds the
 without a Xing/LAME header keeps its encoder delay (about 25 ms), as it does in players.
 
 MP3 seeking: ffmpeg finds an exact position in an MP3 by reading the frame headers from the
-start of the file (reading, not decoding), so a window late in a long MP3 costs a little
-more than an early one: about 20 ms at the start and 125 ms at 2 h 30 (64 kb/s, 16 kHz).
-``-fflags fastseek`` jumps by byte arithmetic instead, but lands a frame off on CBR (26 ms)
-and seconds off on VBR: too far for placing a boundary 300 ms before speech, so it is not
-used. The other containers seek by index (MP4 sample tables, FLAC seek tables, Ogg
-bisection).
+start of the file, so a window late in a long MP3 would pay for a scan of everything before
+it. MP3 windows are decoded from the right byte instead (``podcast_tool.snap.seeking``: a frame
+index built once per file and cached), with the same sample times as a whole decode; a stream
+with junk between its frames, and a window reaching the padded end of a stream, are left to
+ffmpeg's own seek. The other containers seek by index (MP4 sample tables, FLAC seek tables,
+Ogg bisection).
 
 Energy (``frame_levels``): ffmpeg first removes what lies below 100 Hz (rumble, hum: no
 speech there, but it makes the background's level wander); then the mean power of 10 ms
@@ -50,6 +50,8 @@ if TYPE_CHECKING:
 SAMPLE_RATE = 8000
 #: How much earlier than the window the input-side seek lands (see the module docstring).
 PREROLL_MS = 1000
+#: Without filters only the resampler needs warming up: its filter spans a few milliseconds.
+RESAMPLER_PREROLL_MS = 50
 #: Rumble (air conditioning, handling, mains hum) below this carries no speech but makes
 #: the background's level wander; it is filtered out before measuring.
 HIGHPASS_HZ = 100
@@ -119,6 +121,15 @@ def window_args(audio: Path, start_ms: int, length_ms: int, *, sample_rate: int 
 def decode_pcm(audio: Path, start_ms: int, length_ms: int, *, sample_rate: int = SAMPLE_RATE,
                filters: str = f"highpass=f={HIGHPASS_HZ}") -> bytes:
     """Mono s16le PCM of ``audio`` from ``start_ms`` for ``length_ms`` (less at the end)."""
+    from podcast_tool.snap.seeking import decode_from_frames, frame_index
+
+    index = frame_index(audio)
+    if index is not None:
+        pcm = decode_from_frames(audio, index, start_ms, length_ms, sample_rate=sample_rate,
+                                 filters=filters,
+                                 preroll_ms=PREROLL_MS if filters else RESAMPLER_PREROLL_MS)
+        if pcm is not None:
+            return pcm
     try:
         result = run_ffmpeg(window_args(audio, start_ms, length_ms, sample_rate=sample_rate,
                                         filters=filters))

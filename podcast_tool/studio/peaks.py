@@ -19,6 +19,7 @@ import contextlib
 import hashlib
 import os
 import subprocess
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,12 +61,15 @@ def read_cached(audio: Path) -> bytes | None:
 
 
 def write_cache(audio: Path, peaks: bytes) -> None:
+    write_cache_file(cache_path(audio), CACHE_VERSION + peaks)
+
+
+def write_cache_file(target: Path, data: bytes) -> None:
     """Best effort: a read-only or full cache folder only costs a decode next time."""
+    temp = target.with_name(f".{target.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     try:
-        target = cache_path(audio)
         target.parent.mkdir(parents=True, exist_ok=True)
-        temp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        temp.write_bytes(CACHE_VERSION + peaks)
+        temp.write_bytes(data)
         os.replace(temp, target)
     except OSError:
         with contextlib.suppress(OSError):
