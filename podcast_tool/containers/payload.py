@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import struct
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from typing import BinaryIO
 
 BLOCK = 1 << 20
@@ -87,9 +87,10 @@ def same_payload(first: BinaryIO, first_ranges: Ranges, second: BinaryIO,
                  second_ranges: Ranges) -> bool:
     """Whether the bytes of ``first_ranges`` in ``first`` equal those of ``second_ranges`` in
     ``second``, read side by side (the ranges may be cut differently in the two files)."""
+    first_ranges, second_ranges = _within(first, first_ranges), _within(second, second_ranges)
     if sum(length for _, length in first_ranges) != sum(length for _, length in second_ranges):
         return False
-    left, right = _pieces(first_ranges), _pieces(second_ranges)
+    left, right = iter(first_ranges), iter(second_ranges)
     left_fd, right_fd = first.fileno(), second.fileno()
     buffers = (bytearray(BLOCK), bytearray(BLOCK))
     (left_at, left_rest), (right_at, right_rest) = next(left, (0, 0)), next(right, (0, 0))
@@ -109,8 +110,12 @@ def same_payload(first: BinaryIO, first_ranges: Ranges, second: BinaryIO,
     return True
 
 
-def _pieces(ranges: Ranges) -> Iterator[tuple[int, int]]:
-    return ((offset, length) for offset, length in ranges if length > 0)
+def _within(handle: BinaryIO, ranges: Ranges) -> Ranges:
+    """The non-empty parts of ``ranges`` that the file holds: a file cut short (an interrupted
+    copy) has sample tables pointing past its end, and its copy carries the same cut."""
+    size = _size(handle)
+    return [(offset, min(length, size - offset)) for offset, length in ranges
+            if length > 0 and offset < size]
 
 
 def _syncsafe(raw: bytes) -> int:

@@ -153,3 +153,20 @@ def test_the_range_comparison_agrees_with_the_digest(audio_copy, tmp_path, ext):
     audio.write_bytes(bytes(data))
     with original.open("rb") as before, audio.open("rb") as after:
         assert not digest.same(before, after)
+
+
+@pytest.mark.parametrize("ext", ["mp3", "flac", "wav"])  # a cut MP4's mdat box runs past its end
+def test_a_file_cut_short_compares_equal_to_its_copy(audio_copy, tmp_path, ext):
+    """An interrupted copy's tables point past its end; its own copy carries the same cut, and
+    a copy cut shorter still does not."""
+    audio = audio_copy(ext)
+    data = audio.read_bytes()
+    digest = DIGESTS[containers.detect(audio).name]
+    cut, copy, shorter = (tmp_path / f"{name}.{ext}" for name in ("cut", "copy", "shorter"))
+    cut.write_bytes(data[:len(data) * 4 // 5])
+    copy.write_bytes(data[:len(data) * 4 // 5])
+    shorter.write_bytes(data[:len(data) * 4 // 5 - 100])
+    with cut.open("rb") as before, copy.open("rb") as after, shorter.open("rb") as short:
+        assert digest.ranges(before)
+        assert digest.same(before, after)
+        assert not digest.same(before, short)
