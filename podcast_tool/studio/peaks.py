@@ -9,14 +9,17 @@ The cache holds one file per recording, named after its real path, size, modific
 inode: a file changed or replaced in place gets a new entry, and a second opening reads bytes
 instead of decoding.
 
-Self-contained on purpose (only ffmpeg, numpy and the cache folder): callers may run it in a
-thread or split a recording between processes.
+A long MP3 is decoded in two halves at once, the second from its first frame by the frame
+index (``snap.seeking``, built here on the first opening and cached for snapping): the split
+falls on a bucket's edge and the second half's resampler is warmed up before it, so the peaks
+are byte for byte those of one decode. Other containers decode in one go.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import math
 import os
 import subprocess
 import threading
@@ -34,6 +37,13 @@ SAMPLES_PER_PEAK = SAMPLE_RATE // PEAKS_PER_SECOND
 #: Peaks handed on at once: about 40 s of audio, a few hundred kilobytes read from the pipe.
 BLOCK_PEAKS = 2000
 CACHE_VERSION = b"podcast-tool-peaks-1\n"
+#: Parts of an MP3 decoded at once (bounded by the cores).
+MAX_PARTS = 2
+#: Shorter recordings decode in one go: splitting them saves less than a process costs.
+MIN_SPLIT_SECONDS = 20
+#: The resampler's warm-up before a part's first sample (its filter spans a few milliseconds).
+RESAMPLER_PREROLL_MS = 50
+FEED_BYTES = 1 << 20
 
 PeaksCallback = Callable[[bytes], None]
 
@@ -77,38 +87,154 @@ def write_cache_file(target: Path, data: bytes) -> None:
 
 
 def decode_peaks(audio: Path, on_peaks: PeaksCallback | None = None,
-                 should_stop: Callable[[], bool] | None = None) -> bytes:
-    """All the peaks of ``audio`` (one byte per bucket), passing each block to ``on_peaks``."""
-    import numpy as np
+                 should_stop: Callable[[], bool] | None = None, *, parts: int | None = None
+                 ) -> bytes:
+    """All the peaks of ``audio`` (one byte per bucket), passing each block to ``on_peaks``.
 
-    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(audio),
+    An MP3 long enough is decoded in ``parts`` (default: one per core, at most two) at once,
+    each from its first frame (see ``snap.seeking``); the peaks are those of one decode.
+    """
+    parts = parts if parts is not None else min(MAX_PARTS, os.cpu_count() or 1)
+    split = _mp3_split(audio) if parts > 1 else None
+    stop = should_stop or (lambda: False)
+    if split is None:
+        return _decode_part(audio, _whole_command(audio), None, 0, None, on_peaks, stop)
+    index, first_samples = split
+    tail_pieces: list[bytes] = []
+    tail_error: list[BaseException] = []
+
+    def tail() -> None:
+        try:
+            _decode_tail(audio, index, first_samples, tail_pieces.append, stop)
+        except BaseException as error:  # re-raised in the caller's thread
+            tail_error.append(error)
+
+    worker = threading.Thread(target=tail, daemon=True)
+    worker.start()
+    try:
+        head = _decode_part(audio, _whole_command(audio), None, 0, first_samples, on_peaks, stop)
+    finally:
+        worker.join()
+    if tail_error:
+        raise tail_error[0]
+    for piece in tail_pieces:
+        if on_peaks is not None and not stop():
+            on_peaks(piece)
+    return head + b"".join(tail_pieces)
+
+
+def _whole_command(audio: Path) -> list[str]:
+    return [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(audio),
+            "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-acodec", "pcm_s16le",
+            "pipe:1"]
+
+
+def _mp3_split(audio: Path) -> tuple[object, int] | None:
+    """(frame index, output samples of the first part) for an MP3 worth splitting, else None."""
+    from podcast_tool.snap import seeking
+
+    index = seeking.frame_index(audio)
+    if index is None or not index.contiguous:
+        return None
+    rate = index.sample_rate
+    whole = index.whole_samples()
+    if whole < MIN_SPLIT_SECONDS * rate:
+        return None
+    # The split falls on a bucket's edge, on the output grid, near the middle.
+    unit = rate // math.gcd(rate, PEAKS_PER_SECOND)
+    middle = whole // 2 - whole // 2 % unit
+    return index, middle * SAMPLE_RATE // rate
+
+
+def _decode_tail(audio: Path, index: object, first_samples: int, on_peaks: PeaksCallback,
+                 stop: Callable[[], bool]) -> None:
+    """The peaks after the first ``first_samples`` output samples, decoded from a frame."""
+    from podcast_tool.containers.id3.frameindex import FrameIndex
+    from podcast_tool.snap.seeking import PREROLL_FRAMES, aligned_frame
+
+    assert isinstance(index, FrameIndex)
+    rate, per_frame = index.sample_rate, index.samples_per_frame
+    split = first_samples * rate // SAMPLE_RATE
+    first = aligned_frame(index, split - rate * RESAMPLER_PREROLL_MS // 1000
+                          - PREROLL_FRAMES * per_frame, SAMPLE_RATE)
+    drop = first_samples - first * per_frame * SAMPLE_RATE // rate
+    total = -(-index.whole_samples() * SAMPLE_RATE // rate)
+    command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0",
                "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-acodec", "pcm_s16le",
                "pipe:1"]
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE)
+    feed = (index.header, int(index.offsets[first]), index.end)
+    _decode_part(audio, command, feed, drop, total - first_samples, on_peaks, stop)
+
+
+def _feed(process: subprocess.Popen[bytes], audio: Path, feed: tuple[bytes, int, int]) -> None:
+    """Write the header frame, then the file's bytes from ``start`` to ``end``, to ffmpeg."""
+    header, start, end = feed
+    assert process.stdin is not None
+    try:
+        with audio.open("rb") as source:
+            process.stdin.write(header)
+            source.seek(start)
+            remaining = end - start
+            while remaining > 0:
+                chunk = source.read(min(FEED_BYTES, remaining))
+                if not chunk:
+                    break
+                process.stdin.write(chunk)
+                remaining -= len(chunk)
+    except (BrokenPipeError, OSError):
+        pass  # ffmpeg stopped (killed once enough was read, or failed: its exit code says)
+    finally:
+        with contextlib.suppress(OSError):
+            process.stdin.close()
+
+
+def _decode_part(audio: Path, command: list[str], feed: tuple[bytes, int, int] | None,
+                 drop: int, limit: int | None, on_peaks: PeaksCallback | None,
+                 stop: Callable[[], bool]) -> bytes:
+    """Peaks of ffmpeg's output after ``drop`` samples, up to ``limit`` samples (None: all)."""
+    import numpy as np
+
+    process = subprocess.Popen(command, stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     assert process.stdout is not None
+    writer = None
+    if feed is not None:
+        writer = threading.Thread(target=_feed, args=(process, audio, feed), daemon=True)
+        writer.start()
     block_bytes = BLOCK_PEAKS * SAMPLES_PER_PEAK * 2
     pieces: list[bytes] = []
+    remaining = limit
+    enough = False
     try:
-        while True:
-            if should_stop is not None and should_stop():
+        if drop:
+            _read_full(process.stdout, 2 * drop)
+        while remaining is None or remaining > 0:
+            if stop():
                 process.kill()
                 break
-            data = _read_full(process.stdout, block_bytes)
+            size = block_bytes if remaining is None else min(block_bytes, 2 * remaining)
+            data = _read_full(process.stdout, size)
             if not data:
                 break
             samples = np.frombuffer(data[:len(data) - len(data) % 2], dtype="<i2")
+            if remaining is not None:
+                remaining -= len(samples)
             piece = _bucket_peaks(samples)
             pieces.append(piece)
             if on_peaks is not None:
                 on_peaks(piece)
+        if remaining is not None and remaining <= 0:
+            enough = True
+            process.kill()
     finally:
         process.stdout.close()
         errors = process.stderr.read() if process.stderr else b""
         if process.stderr:
             process.stderr.close()
         code = process.wait()
-    if code != 0 and not (should_stop is not None and should_stop()):
+        if writer is not None:
+            writer.join()
+    if code != 0 and not enough and not stop():
         tail = " / ".join(errors.decode("utf-8", "replace").strip().splitlines()[-2:])
         raise AudioFileError(_("ffmpeg could not decode the recording: {reason}").format(
             reason=tail or f"exit {code}"), path=audio)

@@ -173,3 +173,17 @@ def test_other_files_have_no_index(tmp_path: Path) -> None:
     fake = tmp_path / "noise.mp3"
     fake.write_bytes(b"\xff\xfb" + bytes(range(256)) * 10)
     assert seeking.frame_index(fake) is None
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "id3v1-tail", "junk"])
+def test_waveform_decoded_in_halves_has_one_decodes_peaks(mp3s: dict[str, Path],
+                                                          kind: str) -> None:
+    from podcast_tool.studio import peaks
+
+    assert SECONDS >= peaks.MIN_SPLIT_SECONDS
+    received: list[bytes] = []
+    halves = peaks.decode_peaks(mp3s[kind], received.append, parts=2)
+    assert halves == peaks.decode_peaks(mp3s[kind], parts=1)
+    assert b"".join(received) == halves
+    assert len(halves) == -(-len(whole_decode(mp3s[kind], peaks.SAMPLE_RATE))
+                            // peaks.SAMPLES_PER_PEAK)

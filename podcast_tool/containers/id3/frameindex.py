@@ -39,6 +39,10 @@ if TYPE_CHECKING:
 #: Bytes scanned for sync bytes at once (the scan's temporary arrays are a few times this).
 _SCAN_BYTES = 4 << 20
 _MAGIC = b"podcast-tool-frames-1\n"
+#: Samples the MPEG decoder's filters delay its output by (ffmpeg adds them to the tag's delay).
+_DECODER_DELAY = 529
+#: Encoders whose Xing/Info header carries the LAME tag's delays, as ffmpeg reads them.
+_LAME_TAGGERS = (b"LAME", b"Lavf", b"Lavc")
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,17 @@ class FrameIndex:
     def frame_end(self, number: int) -> int:
         """Where frame ``number`` ends (the next frame's start, or the stream's end)."""
         return int(self.offsets[number + 1]) if number + 1 < self.frames else self.end
+
+    def whole_samples(self) -> int:
+        """Samples of a whole decode by ffmpeg: it trims the delay and padding a LAME tag gives."""
+        decoded = self.frames * self.samples_per_frame
+        delays = _lame_delays(self.header)
+        if delays is None:
+            return decoded
+        claimed, start_pad, end_pad = delays
+        if claimed:
+            decoded = min(decoded, claimed * self.samples_per_frame - end_pad + _DECODER_DELAY)
+        return max(0, decoded - start_pad - _DECODER_DELAY)
 
     def to_bytes(self) -> bytes:
         import numpy as np
@@ -238,3 +253,25 @@ def _sizes_of(data: mmap.mmap, offsets: np.ndarray) -> np.ndarray:
     result = sizes + ((rate_and_pad >> 1) & 1) * (4 if first.layer == 1 else 1)
     del view
     return result
+
+
+def _lame_delays(header: bytes) -> tuple[int, int, int] | None:
+    """(frames the header claims, encoder delay, padding) from a LAME tag, as ffmpeg reads it."""
+    frame = parse_frame(header, 0) if header else None
+    if frame is None:
+        return None
+    mono = frame.mode == 3
+    position = (21 if mono else 36) if frame.version == 1 else (13 if mono else 21)
+    if header[position:position + 4] not in (b"Xing", b"Info"):
+        return None
+    flags = int.from_bytes(header[position + 4:position + 8], "big")
+    position += 8
+    claimed = 0
+    if flags & 1:
+        claimed = int.from_bytes(header[position:position + 4], "big")
+        position += 4
+    position += (4 if flags & 2 else 0) + (100 if flags & 4 else 0) + (4 if flags & 8 else 0)
+    if header[position:position + 4] not in _LAME_TAGGERS or len(header) < position + 24:
+        return None
+    delays = int.from_bytes(header[position + 21:position + 24], "big")
+    return claimed, delays >> 12, delays & 0xFFF
