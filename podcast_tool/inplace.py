@@ -99,6 +99,9 @@ def apply(path: Path, patches: list[Patch], *, new_size: int | None = None) -> i
         old_size = os.fstat(fd).st_size
         undo = [Patch(p.offset, os.pread(fd, min(len(p.data), max(0, old_size - p.offset)), p.offset))
                 for p in patches]
+        if new_size is not None and new_size < old_size:
+            # The truncation loses the tail before any patch lands: the journal keeps it too.
+            undo.append(Patch(new_size, os.pread(fd, old_size - new_size, new_size)))
         written = _write_journal(target, journal, old_size, undo)
         try:
             if new_size is not None and new_size < old_size:

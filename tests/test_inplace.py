@@ -9,10 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
-import signal
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -26,9 +22,13 @@ from podcast_tool.containers.id3.mp3 import MIN_PADDING, tag_size
 from podcast_tool.errors import WriteError
 from podcast_tool.model import Chapter, Episode
 from tests.conftest import ROOT, decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg
-
-#: What a re-tag of any recording may write, journal included.
-RETAG_BUDGET = 64 * 1024
+from tests.inplace_faults import (
+    RETAG_BUDGET,
+    disk_full_midway,
+    full_disk_while_journaling,
+    kill_9_midway,
+    tear_then_recover,
+)
 
 
 def episode(*titles: str) -> Episode:
@@ -107,87 +107,14 @@ def test_a_long_recording_retag_writes_under_64_kb(tmp_path: Path, make_media) -
     assert big.stat().st_size > 74_000_000
 
 
-def patch_bytes(path: Path, chapters: Episode) -> int:
-    """How many bytes the in-place write of ``chapters`` into a copy of ``path`` sends."""
-    trial = path.with_name("trial" + path.suffix)
-    shutil.copyfile(path, trial)
-    counted = [0]
-    real = inplace.write_at
-
-    def counting(fd: int, data: bytes, offset: int) -> int:
-        counted[0] += len(data)
-        return real(fd, data, offset)
-
-    inplace.write_at = counting
-    try:
-        containers.write_chapters(trial, chapters)
-    finally:
-        inplace.write_at = real
-        trial.unlink()
-    return counted[0]
-
-
 @pytest.mark.parametrize("torn_at", [0.0, 0.001, 0.3, 0.5, 0.999])
 def test_a_torn_in_place_write_is_undone_by_the_next_command(
         tagged_mp3: Path, monkeypatch: pytest.MonkeyPatch, torn_at: float) -> None:
-    total = patch_bytes(tagged_mp3, SECOND)
-    torn_after = int(total * torn_at)
-    assert torn_after < total
-    before = file_md5(tagged_mp3)
-
-    class PowerCut(BaseException):
-        pass
-
-    budget = [torn_after]
-
-    def tearing_pwrite(fd: int, data: bytes, offset: int) -> int:
-        if budget[0] <= 0:
-            raise PowerCut
-        count = min(len(data), budget[0])
-        budget[0] -= count
-        return os.pwrite(fd, data[:count], offset)
-
-    monkeypatch.setattr(inplace, "write_at", tearing_pwrite)
-    with pytest.raises(PowerCut):
-        containers.write_chapters(tagged_mp3, SECOND)
-    monkeypatch.undo()
-    assert inplace.journal_path(tagged_mp3).exists()
-    result = CliRunner().invoke(main, ["show", str(tagged_mp3), "--json"])
-    assert result.exit_code == 0, result.output
-    assert "restored the file as it was before an interrupted edit" in result.stderr
-    assert file_md5(tagged_mp3) == before
-    assert not inplace.journal_path(tagged_mp3).exists()
-
-
-KILLED_IN_PLACE = """
-import os, sys, time
-from pathlib import Path
-from podcast_tool import containers, inplace
-from podcast_tool.model import Chapter, Episode
-
-def half_then_hang(fd, data, offset):
-    done = os.pwrite(fd, data[: len(data) // 2], offset)
-    os.fsync(fd)
-    print("half written", flush=True)
-    time.sleep(60)
-    return done
-
-inplace.write_at = half_then_hang
-containers.write_chapters(Path(sys.argv[1]), Episode(chapters=[
-    Chapter(0, "Un titre tout neuf"), Chapter(4000, "Et un autre, plus long que le premier")]))
-"""
+    tear_then_recover(tagged_mp3, SECOND, torn_at, monkeypatch)
 
 
 def test_kill_9_during_an_in_place_write_then_recovery(tagged_mp3: Path) -> None:
-    before = file_md5(tagged_mp3)
-    writer = subprocess.Popen([sys.executable, "-c", KILLED_IN_PLACE, str(tagged_mp3)], cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE)
-    try:
-        assert writer.stdout is not None and writer.stdout.readline() == b"half written\n"
-    finally:
-        writer.send_signal(signal.SIGKILL)
-        writer.wait()
-    assert file_md5(tagged_mp3) != before  # the file really is mixed until recovery
+    before = kill_9_midway(tagged_mp3)
     result = CliRunner().invoke(main, ["tag", str(tagged_mp3), str(ROOT / "chapters" /
                                                                   "travail-pair-2020-12-18.md"),
                                        "--dry-run"])
@@ -197,16 +124,12 @@ def test_kill_9_during_an_in_place_write_then_recovery(tagged_mp3: Path) -> None
 
 def test_a_full_disk_while_journaling_leaves_the_original(
         tagged_mp3: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = file_md5(tagged_mp3)
+    full_disk_while_journaling(tagged_mp3, SECOND, monkeypatch)
 
-    def no_space(fd: int, data: bytes) -> None:
-        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(inplace, "_write_all", no_space)
-    with pytest.raises(WriteError, match="no space left on the device"):
-        containers.write_chapters(tagged_mp3, SECOND)
-    assert file_md5(tagged_mp3) == before
-    assert sorted(os.listdir(tagged_mp3.parent)) == [tagged_mp3.name]
+def test_a_full_disk_midway_restores_the_old_bytes_at_once(
+        tagged_mp3: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    disk_full_midway(tagged_mp3, SECOND, monkeypatch)
 
 
 def test_a_write_error_midway_restores_the_old_bytes_at_once(

@@ -8,11 +8,7 @@ stands, through the undo journal, and the audio mdat never moves.
 from __future__ import annotations
 
 import hashlib
-import os
-import signal
 import struct
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,11 +19,15 @@ from mutagen.mp4 import MP4
 from podcast_tool import containers, inplace
 from podcast_tool.cli import main
 from podcast_tool.containers.mp4.room import MIN_HEADROOM
-from podcast_tool.errors import WriteError
 from podcast_tool.model import Chapter, Episode
-from tests.conftest import ROOT, decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg
-
-RETAG_BUDGET = 64 * 1024
+from tests.conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg
+from tests.inplace_faults import (
+    RETAG_BUDGET,
+    disk_full_midway,
+    full_disk_while_journaling,
+    kill_9_midway,
+    tear_then_recover,
+)
 
 
 def episode(*titles: str) -> Episode:
@@ -61,7 +61,8 @@ def audio_mdat(path: Path) -> tuple[int, str]:
 @pytest.fixture
 def faststart(make_media: Callable[..., Path], tmp_path: Path) -> Path:
     path = tmp_path / "replay.m4a"
-    run_ffmpeg("-i", make_media("m4a"), "-c", "copy", "-movflags", "+faststart", path)
+    run_ffmpeg("-i", make_media("m4a"), "-c", "copy", "-movflags", "+faststart",
+               "-metadata", "title=Bruit rose", path)
     assert not containers.write_chapters(path, FIRST).in_place  # whole, and reserves room
     return path
 
@@ -101,8 +102,9 @@ def test_a_moov_at_the_end_grows_and_shrinks_in_place(audio_copy: Callable[..., 
     path = audio_copy("m4a")
     audio, pcm = audio_mdat(path), decoded_md5(path)
     inode = path.stat().st_ino
-    assert not containers.write_chapters(path, FIRST).in_place  # the first write is whole
+    assert containers.write_chapters(path, FIRST).in_place  # even the first: the audio stays
     assert tops(path)[-2][0] == b"moov" and tops(path)[-1][0] == b"mdat"
+    assert audio_mdat(path) == audio
     inode = path.stat().st_ino
     size = path.stat().st_size
     assert containers.write_chapters(path, SECOND).in_place
@@ -136,96 +138,65 @@ def test_a_long_recording_retag_writes_under_64_kb(make_media: Callable[..., Pat
     assert [c["title"] for c in ffmpeg_chapters(big)] == [c.title for c in SECOND.chapters]
 
 
-def patch_bytes(path: Path, chapters: Episode, monkeypatch: pytest.MonkeyPatch) -> int:
-    """How many bytes the in-place write of ``chapters`` into a copy of ``path`` sends."""
-    trial = path.with_name("trial" + path.suffix)
-    trial.write_bytes(path.read_bytes())
-    counted = [0]
-
-    def counting(fd: int, data: bytes, offset: int) -> int:
-        counted[0] += len(data)
-        return os.pwrite(fd, data, offset)
-
-    with monkeypatch.context() as patched:
-        patched.setattr(inplace, "write_at", counting)
-        assert containers.write_chapters(trial, chapters).in_place
-    trial.unlink()
-    return counted[0]
+@pytest.fixture(params=["faststart re-tag", "moov at the end, first tag", "moov at the end, re-tag"])
+def in_place_case(request: pytest.FixtureRequest, make_media: Callable[..., Path],
+                  tmp_path: Path) -> tuple[Path, Episode]:
+    """A file and the chapters whose write edits it in place, for each in-place path."""
+    if request.param == "faststart re-tag":
+        return request.getfixturevalue("faststart"), SECOND
+    path = tmp_path / "replay.m4a"
+    run_ffmpeg("-i", make_media("m4a"), "-c", "copy", "-metadata", "title=Bruit rose", path)
+    assert tops(path)[-1][0] == b"moov"
+    if request.param == "moov at the end, re-tag":
+        assert containers.write_chapters(path, FIRST).in_place
+    return path, SECOND
 
 
-@pytest.mark.parametrize("torn_at", [0.0, 0.3, 0.999])
+def read_back_by_others(path: Path, chapters: Episode, pcm: str) -> None:
+    """ffmpeg's demuxer and mutagen read the chapters, the other tags and the same audio."""
+    titles = [c.title for c in chapters.chapters]
+    assert [c["title"] for c in ffmpeg_chapters(path)] == titles
+    tags = MP4(path)
+    assert [c.title for c in tags.chapters] == titles  # type: ignore[union-attr]
+    assert tags.tags is not None and tags.tags["\xa9nam"] == ["Bruit rose"]
+    assert decoded_md5(path) == pcm
+
+
+def test_every_in_place_path_keeps_the_audio_and_the_other_tags(
+        in_place_case: tuple[Path, Episode]) -> None:
+    path, chapters = in_place_case
+    audio, pcm = audio_mdat(path), decoded_md5(path)
+    inode = path.stat().st_ino
+    report = containers.write_chapters(path, chapters)
+    assert report.in_place and report.bytes_written is not None
+    assert path.stat().st_ino == inode and audio_mdat(path) == audio
+    read_back_by_others(path, chapters, pcm)
+
+
+@pytest.mark.parametrize("torn_at", [0.0, 0.001, 0.3, 0.999])
 def test_a_torn_in_place_write_is_undone_by_the_next_command(
-        faststart: Path, monkeypatch: pytest.MonkeyPatch, torn_at: float) -> None:
-    total = patch_bytes(faststart, SECOND, monkeypatch)
-    budget = [int(total * torn_at)]
-    before = file_md5(faststart)
-
-    class PowerCut(BaseException):
-        pass
-
-    def tearing_pwrite(fd: int, data: bytes, offset: int) -> int:
-        if budget[0] <= 0:
-            raise PowerCut
-        count = min(len(data), budget[0])
-        budget[0] -= count
-        return os.pwrite(fd, data[:count], offset)
-
-    monkeypatch.setattr(inplace, "write_at", tearing_pwrite)
-    with pytest.raises(PowerCut):
-        containers.write_chapters(faststart, SECOND)
-    monkeypatch.undo()
-    assert inplace.journal_path(faststart).exists()
-    result = CliRunner().invoke(main, ["show", str(faststart), "--json"])
-    assert result.exit_code == 0, result.output
-    assert "restored the file as it was before an interrupted edit" in result.stderr
-    assert file_md5(faststart) == before
-    assert not inplace.journal_path(faststart).exists()
+        in_place_case: tuple[Path, Episode], monkeypatch: pytest.MonkeyPatch, torn_at: float) -> None:
+    path, chapters = in_place_case
+    tear_then_recover(path, chapters, torn_at, monkeypatch)
+    assert containers.write_chapters(path, chapters).in_place  # the next write still fits
 
 
-KILLED_IN_PLACE = """
-import os, sys, time
-from pathlib import Path
-from podcast_tool import containers, inplace
-from podcast_tool.model import Chapter, Episode
-
-def half_then_hang(fd, data, offset):
-    done = os.pwrite(fd, data[: max(1, len(data) // 2)], offset)
-    os.fsync(fd)
-    print("half written", flush=True)
-    time.sleep(60)
-    return done
-
-inplace.write_at = half_then_hang
-containers.write_chapters(Path(sys.argv[1]), Episode(chapters=[
-    Chapter(0, "Un titre tout neuf"), Chapter(4000, "Et un autre, plus long que le premier")]))
-"""
-
-
-def test_kill_9_during_an_in_place_write_then_recovery(faststart: Path) -> None:
-    before = file_md5(faststart)
-    writer = subprocess.Popen([sys.executable, "-c", KILLED_IN_PLACE, str(faststart)], cwd=ROOT,
-                              env={**os.environ, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE)
-    try:
-        assert writer.stdout is not None and writer.stdout.readline() == b"half written\n"
-    finally:
-        writer.send_signal(signal.SIGKILL)
-        writer.wait()
-    assert file_md5(faststart) != before  # the file really is mixed until recovery
-    result = CliRunner().invoke(main, ["show", str(faststart)])
+def test_kill_9_during_an_in_place_write_then_recovery(in_place_case: tuple[Path, Episode]) -> None:
+    path, _chapters = in_place_case
+    chapters = ffmpeg_chapters(path)
+    pcm = decoded_md5(path)
+    before = kill_9_midway(path)
+    result = CliRunner().invoke(main, ["show", str(path)])
     assert "restored the file" in result.stderr
-    assert file_md5(faststart) == before
-    assert [c["title"] for c in ffmpeg_chapters(faststart)] == [c.title for c in FIRST.chapters]
+    assert file_md5(path) == before
+    assert ffmpeg_chapters(path) == chapters and decoded_md5(path) == pcm
 
 
 def test_a_full_disk_while_journaling_leaves_the_original(
-        faststart: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    before = file_md5(faststart)
+        in_place_case: tuple[Path, Episode], monkeypatch: pytest.MonkeyPatch) -> None:
+    full_disk_while_journaling(*in_place_case, monkeypatch)
 
-    def no_space(fd: int, data: bytes) -> None:
-        raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(inplace, "_write_all", no_space)
-    with pytest.raises(WriteError, match="no space left on the device"):
-        containers.write_chapters(faststart, SECOND)
-    assert file_md5(faststart) == before
-    assert sorted(os.listdir(faststart.parent)) == [faststart.name]
+def test_a_full_disk_midway_restores_the_old_bytes_at_once(
+        in_place_case: tuple[Path, Episode], monkeypatch: pytest.MonkeyPatch) -> None:
+    disk_full_midway(*in_place_case, monkeypatch)

@@ -29,11 +29,14 @@ from pathlib import Path
 
 import pytest
 
-from podcast_tool import safewrite
+from podcast_tool import inplace, safewrite
+from tests.conftest import run_ffmpeg
 from tests.reliability.harness import ROOT, run_cli
 from tests.test_safewrite import read_only
 
-CONTAINERS = ("mp3", "m4a", "flac")
+#: m4a (moov after the audio) takes its first tag in place, through the undo journal;
+#: m4a-faststart (moov first, no room) and the others through a temporary file.
+CONTAINERS = ("mp3", "m4a", "m4a-faststart", "flac")
 #: Kills at a random moment of the whole run, and kills at a random moment of the write itself.
 RANDOM_KILLS = 6
 WRITE_KILLS = 4
@@ -42,16 +45,21 @@ OUTLINE_A = "Webinaire test\n\n- 0'00 Accueil\n- 0'04 Premier débat\n- 0'09 Que
 OUTLINE_B = "- 0'00 Ouverture\n- 0'02 Table ronde\n- 0'05 Échanges\n- 0'08 Clôture\n"
 #: Seconds of each recording: about 360 KB of MP3, 400 KB of M4A, 1 MB of FLAC. (A FLAC made
 #: longer by looping keeps the piece's length in its header, so FLAC stays a real 12 s.)
-SECONDS = {"mp3": 60, "m4a": 60, "flac": 12}
+SECONDS = {"mp3": 60, "m4a": 60, "m4a-faststart": 60, "flac": 12}
 
-#: The real CLI, with the kernel copy slowed so a kill can land mid-write.
+#: The real CLI, with the kernel copy and the in-place writes slowed so a kill can land mid-write.
 SLOW_CLI = r"""
 import os, runpy, sys, time
+from podcast_tool import inplace
 real_copy = os.copy_file_range
 def slow_copy(src, dst, count, *offsets):
     time.sleep(0.004)
     return real_copy(src, dst, min(count, 16 * 1024), *offsets)
 os.copy_file_range = slow_copy
+def slow_pwrite(fd, data, offset):
+    time.sleep(0.004)
+    return os.pwrite(fd, data[:256], offset)
+inplace.write_at = slow_pwrite
 sys.argv = ["podcast-tool", *sys.argv[1:]]
 runpy.run_module("podcast_tool", run_name="__main__", alter_sys=True)
 """
@@ -85,6 +93,11 @@ def leftovers(folder: Path) -> list[str]:
     return sorted(p.name for p in folder.iterdir() if safewrite.TEMP_MARK in p.name)
 
 
+def journals(folder: Path) -> list[str]:
+    """Undo journals (whole, or still being written) an interrupted in-place edit left."""
+    return sorted(p.name for p in folder.iterdir() if inplace.JOURNAL_SUFFIX in p.name)
+
+
 def env() -> dict[str, str]:
     return {**os.environ, "PYTHONPATH": str(ROOT)}
 
@@ -104,7 +117,11 @@ def outline(folder: Path, text: str, name: str = "plan.md") -> Path:
 def recording(make_media: Callable[..., Path], tmp_path: Path) -> Callable[[str], tuple[Path, Path]]:
     """``recording(ext)``: (an original, never written; a copy to tag in ``tmp_path``)."""
     def make(ext: str) -> tuple[Path, Path]:
-        original = make_media(ext, seconds=SECONDS[ext])
+        original = make_media(ext.split("-")[0], seconds=SECONDS[ext])
+        if ext == "m4a-faststart":
+            moved = tmp_path / "original-faststart.m4a"
+            run_ffmpeg("-i", original, "-c", "copy", "-movflags", "+faststart", moved)
+            original, ext = moved, "m4a"
         path = tmp_path / f"episode.{ext}"
         shutil.copyfile(original, path)
         return original, path
@@ -114,7 +131,7 @@ def recording(make_media: Callable[..., Path], tmp_path: Path) -> Callable[[str]
 def wait_for_temp(folder: Path, before: set[str], process: subprocess.Popen, limit: float = 10) -> bool:
     deadline = time.monotonic() + limit
     while time.monotonic() < deadline and process.poll() is None:
-        if set(leftovers(folder)) - before:
+        if set(leftovers(folder)) - before or journals(folder):
             return True
         time.sleep(0.0005)
     return False
@@ -124,7 +141,7 @@ def wait_for_temp(folder: Path, before: set[str], process: subprocess.Popen, lim
 def test_kill_9_during_tag_leaves_the_original_or_the_complete_file(recording, tmp_path, ext):
     original, path = recording(ext)
     plan = outline(tmp_path, OUTLINE_A)
-    complete_copy = tmp_path / f"complete.{ext}"
+    complete_copy = tmp_path / f"complete{path.suffix}"
     shutil.copyfile(original, complete_copy)
     done = run_cli(["tag", str(complete_copy), str(plan)])
     assert done.returncode == 0, done.describe()
@@ -141,6 +158,7 @@ def test_kill_9_during_tag_leaves_the_original_or_the_complete_file(recording, t
 
     rng = random.Random(f"kill-9-tag-{ext}")
     seen = {"original": 0, "complete": 0, "mid-write": 0}
+    in_place = 0
     for attempt in range(RANDOM_KILLS + WRITE_KILLS):
         shutil.copyfile(original, path)
         before = set(leftovers(tmp_path))
@@ -152,6 +170,13 @@ def test_kill_9_during_tag_leaves_the_original_or_the_complete_file(recording, t
             time.sleep(rng.uniform(0, 0.05))
         writer.send_signal(signal.SIGKILL)
         writer.communicate()
+        if journals(tmp_path):  # killed inside an in-place edit: the next command undoes it
+            seen["mid-write"] += 1
+            in_place += 1
+            shown = run_cli(["show", str(path)])
+            assert shown.returncode == 0, shown.describe()
+            assert journals(tmp_path) == [] and outcomes.get(md5(path)) == "original", attempt
+            continue
         outcome = outcomes.get(md5(path), "a mix")
         assert outcome in ("original", "complete"), f"kill {attempt}: the file is {outcome}"
         seen[outcome] += 1
@@ -159,6 +184,9 @@ def test_kill_9_during_tag_leaves_the_original_or_the_complete_file(recording, t
             seen["mid-write"] += 1
             assert outcome == "original"
     assert seen["mid-write"] >= WRITE_KILLS, seen
+    if in_place == seen["mid-write"]:  # an in-place edit leaves nothing for show to ignore
+        assert leftovers(tmp_path) == []
+        return
 
     # The leftovers of the killed runs: show ignores them, the next tag removes them.
     shutil.copyfile(original, path)
@@ -185,21 +213,24 @@ def in_small_tmpfs(script: str, size: int) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize("ext", CONTAINERS)
 def test_disk_full_during_tag_says_so_and_keeps_the_original(recording, tmp_path, ext):
-    original, _ = recording(ext)
+    original, path = recording(ext)
+    name = path.name
     plan = outline(tmp_path, OUTLINE_A)
     size = original.stat().st_size
-    # Room for the recording and a third of a copy: the temporary file fills the disk.
+    # Room for the recording and a third of a copy: the temporary file fills the disk. An
+    # in-place edit needs room only for its undo journal: none is left beside the recording.
+    spare = 0 if ext == "m4a" else size // 3
     result = in_small_tmpfs(
-        f'cp "{original}" episode.{ext} && md5sum episode.{ext} '
-        f'&& "$PYTHON" -m podcast_tool tag episode.{ext} "{plan}"; echo "exit=$?"; '
-        f'md5sum episode.{ext}; ls -A; df -B1 --output=avail . | tail -1', size + size // 3)
+        f'cp "{original}" {name} && md5sum {name} '
+        f'&& "$PYTHON" -m podcast_tool tag {name} "{plan}"; echo "exit=$?"; '
+        f'md5sum {name}; ls -A; df -B1 --output=avail . | tail -1', size + spare)
     lines = result.stdout.splitlines()
     assert lines[0].split()[0] == md5(original), result
     assert "exit=1" in lines, result
     assert lines[lines.index("exit=1") + 1].split()[0] == md5(original)
-    assert lines[-2] == f"episode.{ext}"  # ls: no temporary file left
-    assert int(lines[-1]) >= size // 3 - 8192  # and the space it took is free again
-    assert (f"episode.{ext}: error: no space left on the device while writing episode.{ext}; "
+    assert lines[-2] == name  # ls: no temporary file or journal left
+    assert int(lines[-1]) >= spare - 8192  # and the space it took is free again
+    assert (f"{name}: error: no space left on the device while writing {name}; "
             "the original is intact") in result.stderr
     assert "Traceback" not in result.stderr
 

@@ -61,11 +61,14 @@ def write_in_place(path: Path, handle: BinaryIO, edit: Edit) -> int | None:
     movie = edit.movie
     kept_offsets = [offset for table in edit.tables for offset in table.offsets]
     area = room.region(movie, edit.dropped, kept_offsets)
-    # A moov alone was not laid out by a whole write of ours: that write comes first.
-    if len(area) == 1 or any(top not in area for top in edit.dropped):
-        return None
     start, end = area[0].offset, area[-1].end
     at_end = end == movie.file_size
+    # A moov that ends the file grows there, the audio before it unmoved (even on a first
+    # tag); a moov alone before other boxes has no room: a whole write lays the room out.
+    if (len(area) == 1 and not at_end) or any(top not in area for top in edit.dropped):
+        return None
+    if end - start > room.MAX_REGION_BYTES or movie.moov.size() > room.MAX_REGION_BYTES:
+        return None
     chapter_mdat, text_length = build_chapter_mdat(edit)
     moov_size = movie.moov.size()
     for _round in range(8):

@@ -22,6 +22,9 @@ MIN_HEADROOM = 16 * 1024
 #: Top-level boxes that hold nothing and may be overwritten.
 PADDING_KINDS = (b"free", b"skip")
 FREE_HEADER = 8
+#: A region larger than this is written whole: comparing and journaling it in place holds
+#: several copies of it in memory (a long audiobook's moov stays well under it).
+MAX_REGION_BYTES = 16 * 1024 * 1024
 
 
 def headroom(used: int) -> int:
