@@ -57,7 +57,7 @@ def default_jobs() -> int:
                     "recording.\n\nRecordings whose chapters already match their outline are skipped "
                     "(--force rewrites them). Exit codes: 0 all tagged or unchanged, 1 a recording "
                     "failed, 2 usage error."))
-@click.argument("root", required=False, default=".",
+@click.argument("root", metavar=N_("ROOT"), required=False, default=".",
                 type=click.Path(path_type=Path, file_okay=False))
 @click.option("--manifest", type=click.Path(path_type=Path, dir_okay=False),
               help=N_("CSV or TOML file listing the recordings and their chapter files."))

@@ -22,7 +22,7 @@ from podcast_tool.model import Diagnostic, Severity
 
 @click.command("check", cls=Command,
                help=N_("Validate OUTLINE and print its chapters and diagnostics."))
-@click.argument("outline", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("outline", metavar=N_("OUTLINE"), type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--audio", type=click.Path(path_type=Path, dir_okay=False),
               help=N_("Also check the chapters against this recording's duration."))
 @click.option("--strict", is_flag=True, help=N_("Exit 1 on warnings too."))

@@ -173,5 +173,5 @@ CLOCK_START_HELP = N_("The time of day the recording began (14h00, 14:00), for o
 
 
 def clock_start_option(function: F) -> F:
-    return click.option("--clock-start", "clock_start", type=ClockOfDay(), metavar="TIME",
+    return click.option("--clock-start", "clock_start", type=ClockOfDay(), metavar=N_("TIME"),
                         help=CLOCK_START_HELP)(function)

@@ -19,7 +19,7 @@ from podcast_tool.i18n import N_
 @click.command("export", cls=Command,
                help=N_("Convert the chapters of SOURCE (outline, sidecar or tagged audio) to another "
                     "format."))
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("source", metavar=N_("SOURCE"), type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--format", "-f", "format_name", metavar="FORMAT",
               help=N_("Output format (see `podcast-tool formats`; default: from the -o extension, "
                    "else json)."))

@@ -18,7 +18,7 @@ from podcast_tool.i18n import N_, _
     "podcast's title, description, language, author, artwork and category come from "
     "ROOT/podcast.toml (`--init` creates one). Each episode's chapters.json is written beside "
     "the feed, in KEY/ as `publish` lays the site out."))
-@click.argument("root", default=".", type=click.Path(path_type=Path, file_okay=False))
+@click.argument("root", metavar=N_("ROOT"), default=".", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--base-url", metavar="URL", help=N_("The address the site is published at."))
 @click.option("-o", "--output", type=click.Path(path_type=Path, dir_okay=False),
               help=N_("The feed file to write [default: ROOT/feed.xml]."))

@@ -63,6 +63,10 @@ class Translated:
         if obj is None:
             return self
         value = obj.__dict__.get(self.name)
+        if value is None:
+            # A click type's name is a class attribute ("float range"), not an instance one.
+            value = next((vars(klass)[self.name] for klass in type(obj).__mro__[1:]
+                          if isinstance(vars(klass).get(self.name), str)), None)
         if not isinstance(value, str):
             return value
         text = _(value)
@@ -76,24 +80,47 @@ class Translated:
 _localized_classes: dict[type, type] = {}
 
 
+def _argument_metavar(self: click.Argument, ctx: click.Context) -> str:
+    # A translated argument name still gets click's marks: [NAME] when optional, NAME... when many.
+    if self.__dict__.get("metavar") is None:
+        return click.Argument.make_metavar(self, ctx)
+    name = self.metavar or ""
+    if not self.required:
+        name = f"[{name}]"
+    return f"{name}..." if self.nargs != 1 else name
+
+
+def _error_hint(self: click.Parameter, ctx: click.Context | None) -> str:
+    # click quotes a parameter 'so'; French quotes it « so ».
+    if isinstance(self, click.Argument):
+        names = [self.make_metavar(ctx) if ctx is not None else self.human_readable_name]
+    else:
+        names = list(self.opts)
+    return " / ".join(_("'{name}'").format(name=name) for name in names)
+
+
 def _localized_class(cls: type, attributes: tuple[str, ...]) -> type:
     if cls not in _localized_classes:
-        _localized_classes[cls] = type(cls.__name__, (cls,),
-                                       {name: Translated() for name in attributes}
-                                       | {"__module__": cls.__module__})
+        members: dict[str, Any] = {name: Translated() for name in attributes}
+        if issubclass(cls, click.Parameter):
+            members["get_error_hint"] = _error_hint
+        if issubclass(cls, click.Argument):
+            members["make_metavar"] = _argument_metavar
+        _localized_classes[cls] = type(cls.__name__, (cls,), members | {"__module__": cls.__module__})
     return _localized_classes[cls]
 
 
 def localize_parameter(param: click.Parameter) -> None:
-    """Make ``param``'s help and metavar (and a path type's "file") ``Translated`` when read.
+    """Make ``param``'s help and metavar (and its type's name: "file") ``Translated`` when read.
+
+    An argument's name in the usage line is its metavar, written ``metavar=N_("OUTLINE")``.
 
     The parameter gets a subclass of its own class that only adds the descriptors, so click
     sees the same parameter; each stored text stays the English one, whatever language ran first.
     """
     if not isinstance(type(param).__dict__.get("help"), Translated):
         param.__class__ = _localized_class(type(param), ("help", "metavar"))
-    if isinstance(param.type, click.Path) and not isinstance(
-            type(param.type).__dict__.get("name"), Translated):
+    if not isinstance(type(param.type).__dict__.get("name"), Translated):
         param.type.__class__ = _localized_class(type(param.type), ("name",))
 
 

@@ -15,8 +15,9 @@ from podcast_tool.i18n import N_, _
     "Write the replay page of AUDIO into DIR: index.html, chapters.vtt, chapters.json and the "
     "audio.\n\nCHAPTERS is the outline or sidecar (default: the chapters already in AUDIO). The "
     "folder works from file:// and from any static web host."))
-@click.argument("audio", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("chapters", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("audio", metavar=N_("AUDIO"), type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("chapters", metavar=N_("CHAPTERS"), required=False,
+                type=click.Path(path_type=Path, dir_okay=False))
 @click.option("-o", "--output", "folder", required=True,
               type=click.Path(path_type=Path, file_okay=False),
               help=N_("Folder to write the page into (created if needed)."))
@@ -26,7 +27,7 @@ from podcast_tool.i18n import N_, _
               help=N_("Where the folder will be online: absolute links to moments and images."))
 @click.option("--lang", "language", type=click.Choice(["en", "fr"]),
               help=N_("Language of the page (default: the episode's)."))
-@click.option("--image", "artwork", metavar="FILE|URL", help=N_("Episode artwork (JPEG or PNG)."))
+@click.option("--image", "artwork", metavar=N_("FILE|URL"), help=N_("Episode artwork (JPEG or PNG)."))
 @click.option("--embed", is_flag=True,
               help=N_("Also write embed.html, an <iframe> to paste into a CMS page (needs --page-url)."))
 @handles_errors

@@ -25,8 +25,8 @@ TITLE_WIDTH = 28
                        "chapters (podcast:chapters), Podlove (psc), WebVTT (the web page's <track>), "
                        "and the description's timestamps (youtube format). Exit 0 when every app "
                        "shows the chapters without a problem, 1 otherwise."))
-@click.argument("audio", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("sidecars", nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("audio", metavar=N_("AUDIO"), type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("sidecars", metavar=N_("SIDECARS"), nargs=-1, type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--app", "apps", multiple=True, metavar=N_("APP"),
               help=N_("Only this app (repeatable): apple, overcast, castro, pocketcasts, "
                       "antennapod, kasts, spotify, youtube, ffmpeg, web."))

@@ -20,7 +20,7 @@ from podcast_tool.i18n import N_, _
 
 @click.command("show", cls=Command,
                help=N_("Show the chapters stored in SOURCE (an audio file, or any chapter file)."))
-@click.argument("source", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("source", metavar=N_("SOURCE"), type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--json", "as_json", is_flag=True, help=N_("Print the chapters as JSON."))
 @click.option("--from", "from_format", metavar="FORMAT",
               help=N_("Chapter format of SOURCE when it is not audio (default: detected)."))

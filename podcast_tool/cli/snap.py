@@ -27,8 +27,8 @@ from podcast_tool.i18n import N_, _
                help=N_("Propose moving each time of OUTLINE to a real pause nearby in AUDIO.\n\nNothing "
                     "is written unless -o FILE or --in-place is given; AUDIO is never changed (use "
                     "`tag --snap` to write snapped chapters into it)."))
-@click.argument("audio", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("outline", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("audio", metavar=N_("AUDIO"), type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("outline", metavar=N_("OUTLINE"), type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--from", "from_format", metavar="FORMAT",
               help=N_("Chapter format of OUTLINE (default: detected)."))
 @click.option("--window", type=click.FloatRange(min=0.5, max=600), default=10.0,

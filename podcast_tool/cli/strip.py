@@ -28,7 +28,7 @@ def _chapters(count: int) -> str:
                help=N_("Remove every chapter from each AUDIO file (MP3, M4A/M4B, Ogg, Opus, FLAC, "
                     "WAV).\n\nOther tags and cover art stay. A file that fails is reported and the "
                     "others are still processed; the exit code is then 1."))
-@click.argument("audio", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("audio", metavar=N_("AUDIO"), nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--dry-run", is_flag=True, help=N_("Show how many chapters would be removed; write nothing."))
 @force_option
 @handles_errors

@@ -16,8 +16,9 @@ from podcast_tool.i18n import N_, _, ngettext
     "chapter file paired with AUDIO (chapters/NAME.md in a batch folder, or NAME.md beside it); "
     "without one, the recording's own chapters are edited. Given a batch folder ROOT, lists its "
     "recordings. Stops on Ctrl-C."))
-@click.argument("audio", type=click.Path(path_type=Path, exists=True))
-@click.argument("outline", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("audio", metavar=N_("AUDIO"), type=click.Path(path_type=Path, exists=True))
+@click.argument("outline", metavar=N_("OUTLINE"), required=False,
+                type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--from", "from_format", metavar="FORMAT",
               help=N_("Chapter format of OUTLINE (default: detected)."))
 @click.option("--port", type=click.IntRange(0, 65535), default=0,

@@ -29,8 +29,8 @@ if TYPE_CHECKING:
 
 @click.command("tag", cls=Command,
                help=N_("Write the chapters of CHAPTERS (an outline or any chapter file) into AUDIO."))
-@click.argument("audio", type=click.Path(path_type=Path, dir_okay=False))
-@click.argument("chapters", type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("audio", metavar=N_("AUDIO"), type=click.Path(path_type=Path, dir_okay=False))
+@click.argument("chapters", metavar=N_("CHAPTERS"), type=click.Path(path_type=Path, dir_okay=False))
 @click.option("--from", "from_format", metavar="FORMAT",
               help=N_("Chapter format of CHAPTERS (default: detected)."))
 @click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4", "keep"]), default="3",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import click
 import pytest
 from click.testing import CliRunner, Result
 
@@ -107,13 +108,60 @@ def test_every_command_translates_its_help(name: str) -> None:
             msgids |= {m.id if isinstance(m.id, str) else m.id[0] for m in read_po(po) if m.id}
     texts = [command.__dict__.get("help")]
     texts += [param.__dict__.get("help") for param in command.params]
+    # An argument's name in the usage line is its metavar: without one, click shows it in English.
+    unnamed = [param.name for param in command.params
+               if isinstance(param, click.Argument) and param.__dict__.get("metavar") is None]
+    assert not unnamed, f"give these arguments metavar=N_(\"NAME\"): {unnamed}"
+    texts += [param.__dict__.get("metavar") for param in command.params
+              if isinstance(param, click.Argument)]
     missing = [text for text in texts if text and text not in msgids]
     assert not missing, f"mark these with N_() and translate them: {missing}"
 
 
+@pytest.mark.parametrize(("language", "usage", "missing"), [
+    ("fr", "Utilisation\u00a0: main tag [OPTIONS] AUDIO CHAPITRES",
+     "Erreur\u00a0: Argument manquant «\u00a0CHAPITRES\u00a0»."),
+    ("en", "Usage: main tag [OPTIONS] AUDIO CHAPTERS", "Error: Missing argument 'CHAPTERS'."),
+])
+def test_argument_names_speak_the_language(language: str, usage: str, missing: str) -> None:
+    assert usage in invoke("--lang", language, "tag", "--help").output
+    result = invoke("--lang", language, "tag", "recording.mp3")
+    assert result.exit_code == 2
+    assert missing in result.stderr
+    optional = invoke("--lang", language, "preflight", "--help").output
+    assert ("[ANNEXES]..." if language == "fr" else "[SIDECARS]...") in optional
+
+
+@pytest.mark.parametrize(("language", "expected"), [
+    ("fr", "«\u00a0--window\u00a0»\u00a0: «\u00a0abc\u00a0» n’est pas un nombre décimal valable"),
+    ("en", "'--window': 'abc' is not a valid float range"),
+])
+def test_click_type_names_speak_the_language(language: str, expected: str) -> None:
+    result = invoke("--lang", language, "tag", "--window", "abc", "a.mp3", "b.md")
+    assert result.exit_code == 2
+    assert expected in result.stderr
+
+
+@pytest.mark.parametrize(("language", "same", "before"), [
+    ("fr", "commence à 0'30, en même temps que le chapitre précédent",
+     "commence à 0'10, avant le chapitre au-dessus (0'30)"),
+    ("en", "starts at 0'30, the same time as the chapter before it",
+     "starts at 0'10, before the chapter above it (0'30)"),
+])
+def test_out_of_order_chapters_say_which_case(tmp_path: Path, language: str, same: str,
+                                              before: str) -> None:
+    outline = tmp_path / "outline.md"
+    outline.write_text("0'00 Accueil\n0'30 Table ronde\n0'30 Questions\n0'10 Conclusion\n",
+                       encoding="utf-8")
+    result = invoke("--lang", language, "check", str(outline))
+    assert result.exit_code == 1
+    assert same in result.stderr
+    assert before in result.stderr
+
+
 def test_french_help_of_check(tmp_path: Path) -> None:
     output = invoke("--lang", "fr", "check", "--help").output
-    assert "Utilisation\u00a0: main check [OPTIONS] OUTLINE" in output
+    assert "Utilisation\u00a0: main check [OPTIONS] DÉROULÉ" in output
     assert "Options\u00a0:" in output
     assert "--audio FICHIER" in output
     assert "Afficher cette aide et quitter." in output
