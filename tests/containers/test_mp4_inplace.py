@@ -8,13 +8,14 @@ stands, through the undo journal, and the audio mdat never moves.
 from __future__ import annotations
 
 import hashlib
+import random
 import struct
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from mutagen.mp4 import MP4
+from mutagen.mp4 import MP4, MP4Cover
 
 from podcast_tool import containers, inplace
 from podcast_tool.cli import main
@@ -200,3 +201,23 @@ def test_a_full_disk_while_journaling_leaves_the_original(
 def test_a_full_disk_midway_restores_the_old_bytes_at_once(
         in_place_case: tuple[Path, Episode], monkeypatch: pytest.MonkeyPatch) -> None:
     disk_full_midway(*in_place_case, monkeypatch)
+
+
+@pytest.mark.parametrize("faststart_layout", [True, False])
+def test_a_retag_that_adds_chapters_leaves_the_cover_art_unwritten(
+        make_media: Callable[..., Path], tmp_path: Path, faststart_layout: bool) -> None:
+    path = tmp_path / "replay.m4a"
+    run_ffmpeg("-i", make_media("m4a"), "-c", "copy",
+               *(["-movflags", "+faststart"] if faststart_layout else []), path)
+    cover = bytes([0xFF, 0xD8, 0xFF, 0xE0]) + random.Random(7).randbytes(200_000)
+    tags = MP4(path)
+    tags["covr"] = [MP4Cover(cover, imageformat=MP4Cover.FORMAT_JPEG)]
+    tags.save()
+    containers.write_chapters(path, FIRST)
+    pcm = decoded_md5(path)
+    report = containers.write_chapters(path, SECOND)  # one chapter more: the track grows
+    assert report.in_place and report.bytes_written is not None
+    assert report.bytes_written < RETAG_BUDGET
+    assert bytes(MP4(path).tags["covr"][0]) == cover  # type: ignore[index]
+    assert [c["title"] for c in ffmpeg_chapters(path)] == [c.title for c in SECOND.chapters]
+    assert decoded_md5(path) == pcm

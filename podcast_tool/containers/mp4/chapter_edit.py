@@ -37,6 +37,8 @@ from podcast_tool.outline.timecodes import format_clock
 #: A pause shorter than this between a written end and the next start is the outline's
 #: rounding, not a pause to list: it stays in the chapter before.
 MIN_GAP_MS = 30_000
+#: The padding box a write leaves between the tracks and udta.
+FILLER_KIND = b"free"
 
 # chpl holds 255 chapters of 127-byte titles (AntennaPod reads the length byte signed);
 # the QuickTime track holds more, longer ones, but players reading only chpl see what chpl
@@ -79,16 +81,24 @@ class Edit:
     artwork_track: ArtworkTrack | None = None
     #: True when moov changed at all (else there is nothing to write).
     changed: bool = False
+    #: Where udta stood inside moov before the edit (None: no udta after the tracks).
+    udta_at: int | None = None
 
 
 def remove_old_chapters(movie: Movie) -> Edit:
     """Take out chapter tracks, tref/chap and chpl; find mdats left without a user."""
+    udta_at = udta_offset(movie)
     old = movie.chapter_tracks()
     changed = bool(old)
     removed_offsets: list[int] = []
+    kids = movie.moov.kids()
     for track in old:
         removed_offsets += track.chunk_offsets()
-        movie.moov.kids().remove(track.trak)
+        index = kids.index(track.trak)
+        del kids[index]
+        if index < len(kids) and kids[index].kind == FILLER_KIND and not any(
+                box.kind == b"trak" for box in kids[index:]):
+            del kids[index]  # the filler a write of ours left before udta
     tables = []
     for track in movie.tracks:
         tref = track.trak.find(b"tref")
@@ -108,7 +118,34 @@ def remove_old_chapters(movie: Movie) -> Edit:
     for top in movie.tops:
         if top.kind == b"mdat" and _holds_any(removed_offsets, top) and not _holds_sorted(kept, top):
             dropped.append(top)
-    return Edit(movie, dropped, tables, changed=changed)
+    return Edit(movie, dropped, tables, changed=changed, udta_at=udta_at)
+
+
+def udta_offset(movie: Movie) -> int | None:
+    """Where udta starts inside moov, when it follows the last track (where it usually is)."""
+    kids = movie.moov.kids()
+    at = movie.moov.size() - movie.moov.body_size()
+    seen_track = False
+    for box in kids:
+        if box.kind == b"udta":
+            return at if seen_track and not any(b.kind == b"trak" for b in kids[kids.index(box):]) \
+                else None
+        seen_track = seen_track or box.kind == b"trak"
+        at += box.size()
+    return None
+
+
+def set_udta_filler(movie: Movie, size: int) -> None:
+    """Put a ``free`` box of ``size`` bytes (none for 0) between the last track and udta.
+
+    Chapter tracks grow and shrink with the chapters; the filler absorbs that, so udta (and
+    the cover art in it) stays where it is and a re-tag does not rewrite it."""
+    kids = movie.moov.kids()
+    last = max(index for index, box in enumerate(kids) if box.kind == b"trak")
+    if last + 1 < len(kids) and kids[last + 1].kind == FILLER_KIND:
+        del kids[last + 1]
+    if size:
+        kids.insert(last + 1, Box(FILLER_KIND, payload=bytes(size - 8)))
 
 
 def _holds_any(offsets: list[int], box: TopBox) -> bool:

@@ -21,7 +21,7 @@ from typing import BinaryIO
 from podcast_tool.containers import WriteReport
 from podcast_tool.containers.mp4 import room
 from podcast_tool.containers.mp4.boxes import Relocation
-from podcast_tool.containers.mp4.chapter_edit import Edit
+from podcast_tool.containers.mp4.chapter_edit import Edit, set_udta_filler, udta_offset
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError, WriteError
 from podcast_tool.i18n import _
 from podcast_tool.inplace import apply
@@ -52,8 +52,28 @@ def write(path: Path, handle: BinaryIO, edit: Edit) -> WriteReport:
     written = write_in_place(path, handle, edit)
     if written is not None:
         return WriteReport(in_place=True, bytes_written=written)
+    _pad_udta(edit, None)
     write_whole(path, handle, edit)
     return WriteReport()
+
+
+def _pad_udta(edit: Edit, keep_at: int | None) -> None:
+    """Size the filler before udta: to keep udta at ``keep_at`` when it can, else headroom."""
+    movie = edit.movie
+    if edit.udta_at is None or not any(box.kind == b"trak" for box in movie.moov.kids()):
+        return
+    set_udta_filler(movie, 0)
+    if edit.chapter_track is None:
+        return  # a strip gives the movie back its own layout
+    at = udta_offset(movie)
+    if at is None:
+        return
+    if keep_at is not None and (keep_at == at or keep_at - at >= room.FREE_HEADER):
+        set_udta_filler(movie, keep_at - at)
+    else:
+        tracks = edit.chapter_track.trak.size() + (
+            edit.artwork_track.trak.size() if edit.artwork_track is not None else 0)
+        set_udta_filler(movie, room.udta_headroom(tracks))
 
 
 def write_in_place(path: Path, handle: BinaryIO, edit: Edit) -> int | None:
@@ -67,6 +87,7 @@ def write_in_place(path: Path, handle: BinaryIO, edit: Edit) -> int | None:
     # tag); a moov alone before other boxes has no room: a whole write lays the room out.
     if (len(area) == 1 and not at_end) or any(top not in area for top in edit.dropped):
         return None
+    _pad_udta(edit, edit.udta_at)
     if end - start > room.MAX_REGION_BYTES or movie.moov.size() > room.MAX_REGION_BYTES:
         return None
     chapter_mdat, text_length = build_chapter_mdat(edit)

@@ -32,6 +32,15 @@ def headroom(used: int) -> int:
     return max(MIN_HEADROOM, used // 10)
 
 
+#: Filler before udta for the chapter tracks to grow into: this much at least, or a quarter
+#: of the tracks.
+MIN_UDTA_HEADROOM = 1024
+
+
+def udta_headroom(tracks: int) -> int:
+    return max(MIN_UDTA_HEADROOM, tracks // 4)
+
+
 def free_box(size: int) -> bytes:
     return struct.pack(">I4s", size, b"free") + bytes(size - FREE_HEADER)
 
