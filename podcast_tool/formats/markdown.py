@@ -68,7 +68,7 @@ class MarkdownFormat:
         return parse_outline(text, source)
 
     def dump(self, episode: Episode, options: ExportOptions) -> tuple[str, list[Diagnostic]]:
-        from podcast_tool.outline.parser import escape_note_line, parse_outline
+        from podcast_tool.outline.parser import escape_note_line, keep_entities, parse_outline
         from podcast_tool.outline.text import escape_markdown, french_date
 
         notation = options.notation if options.notation in self.range_joiners else "clock"
@@ -92,7 +92,7 @@ class MarkdownFormat:
                 lines += [""] * after_notes
             elif not self.bullet:
                 lines.append("")
-        text = "\n".join(lines).rstrip("\n") + "\n"
+        text = "\n".join(keep_entities(line) for line in lines).rstrip("\n") + "\n"
         read_back = parse_outline(text, episode.source)[0].chapters
         return text, self._changes(chapters, read_back, episode.source)
 

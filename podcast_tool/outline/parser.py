@@ -262,6 +262,13 @@ def _unescape_time(line: str) -> str:
     return line
 
 
+def keep_entities(line: str) -> str:
+    """``line`` written so that reading it back gives it as it is: a line holding text that looks
+    like an HTML entity (``&#0;``, ``&nbsp;``) would be decoded, so each of its ``&`` is written
+    ``&amp;``."""
+    return line.replace("&", "&amp;") if "&" in line and _ENTITY.search(line) else line
+
+
 def escape_note_line(line: str) -> str:
     """A notes line, with a backslash before a time that would otherwise make it a chapter
     (or before backslashes the parser would take for such an escape)."""

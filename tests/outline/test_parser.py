@@ -453,3 +453,12 @@ def test_any_clean_title_survives_the_outline_format(chapter_titles: list[tuple[
     text, diagnostics = FORMAT.dump(episode, ExportOptions(notation=notation))
     assert diagnostics == []
     assert kept(parse_outline(text)[0].chapters) == kept(episode.chapters)
+
+
+@pytest.mark.parametrize(("title", "description"), [("", "&#0;"), ("R&D &nbsp; &copy", ""),
+                                                     ("Tom &amp; Jerry", "&eacute;té")])
+def test_text_that_looks_like_an_html_entity_reads_back_as_written(title: str, description: str) -> None:
+    episode = Episode(chapters=[Chapter(0, "Accueil"), Chapter(61_500, title, description=description)])
+    text, diagnostics = FORMAT.dump(episode, ExportOptions())
+    assert diagnostics == []
+    assert kept(parse_outline(text)[0].chapters) == kept(episode.chapters)
