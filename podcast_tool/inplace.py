@@ -94,6 +94,8 @@ def apply(path: Path, patches: list[Patch], *, new_size: int | None = None) -> i
     """
     target = Path(os.path.realpath(path))
     journal = journal_path(target)
+    if not patches and new_size is None:
+        return 0  # the file already holds these bytes: nothing to journal
     fd = os.open(target, os.O_RDWR)
     try:
         old_size = os.fstat(fd).st_size
