@@ -219,6 +219,35 @@ def test_word_tables_links_headings_and_line_breaks(tmp_path: Path) -> None:
     assert episode.title == "Programme"
 
 
+def test_word_tracked_changes_read_as_accepted(tmp_path: Path) -> None:
+    """Text inserted with Track Changes on is part of the line; deleted text is not."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def change(kind: str, text_tag: str, text: str, ident: str) -> object:
+        wrapper = OxmlElement(kind)
+        for name, value in (("w:id", ident), ("w:author", "Marie"), ("w:date", "2020-12-18T10:00:00Z")):
+            wrapper.set(qn(name), value)
+        run, piece = OxmlElement("w:r"), OxmlElement(text_tag)
+        piece.text = text
+        run.append(piece)
+        wrapper.append(run)
+        return wrapper
+
+    document = docx.Document()
+    paragraph = document.add_paragraph("0'00 Accueil ")
+    paragraph._p.append(change("w:ins", "w:t", "des participants", "1"))
+    paragraph._p.append(change("w:del", "w:delText", " SUPPRIMÉ", "2"))
+    inserted = document.add_paragraph()
+    inserted._p.append(change("w:ins", "w:t", "7'00 Table ronde", "3"))
+    path = tmp_path / "suivi.docx"
+    document.save(path)
+    episode, _diagnostics = load_chapters(path)
+    assert [(c.start_ms, c.title, c.line) for c in episode.chapters] == [
+        (0, "Accueil des participants", 1), (420_000, "Table ronde", 2)]
+
+
 def test_web_page_tables_entities_and_links(tmp_path: Path) -> None:
     page = ("<html><body><table><tr><th>Heure</th><th>Titre</th></tr>"
             "<tr><td>0&#39;20</td><td>Mot d&rsquo;accueil</td></tr>\n"

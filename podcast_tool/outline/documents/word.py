@@ -100,13 +100,35 @@ def _paragraph(lines: DocumentLines, paragraph: Any, place: int, styles: _Styles
     lines.start(place, prefix)
     paragraph_bold = None if heading else style_bold
     paragraph_italic = None if heading else style_italic
-    for item in paragraph.iter_inner_content():
+    for item in _inner_content(paragraph._p, paragraph):
         if isinstance(item, Hyperlink):
             url = item.address or None
             for run in item.runs:
                 _run(lines, run, paragraph_bold, paragraph_italic, url, styles)
         else:
             _run(lines, item, paragraph_bold, paragraph_italic, None, styles)
+
+
+#: Wrappers whose runs are the paragraph's text as it reads now: tracked insertions and moves
+#: (the document as shown, changes accepted), smart tags, content controls, simple fields.
+_TRANSPARENT = frozenset({"ins", "moveTo", "smartTag", "customXml", "sdt", "sdtContent",
+                          "fldSimple"})
+
+
+def _inner_content(parent: Any, paragraph: Any) -> Any:
+    """The runs and links of a paragraph in order, through the wrappers python-docx does not
+    open (its ``iter_inner_content`` skips tracked insertions); tracked deletions are left out."""
+    from docx.text.hyperlink import Hyperlink
+    from docx.text.run import Run
+
+    for child in parent.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
+        if tag == "r":
+            yield Run(child, paragraph)
+        elif tag == "hyperlink":
+            yield Hyperlink(child, paragraph)
+        elif tag in _TRANSPARENT:
+            yield from _inner_content(child, paragraph)
 
 
 def _run(lines: DocumentLines, run: Any, paragraph_bold: bool | None, paragraph_italic: bool | None,
