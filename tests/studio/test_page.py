@@ -29,14 +29,12 @@ class Studio:
         self.process, self.url, self.audio, self.outline = process, url, audio, outline
 
 
-@pytest.fixture(scope="module")
-def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
-    folder = tmp_path_factory.mktemp("studio-page")
+def start_studio(folder: Path, *options: str) -> Studio:
     audio, outline = make_episode(folder)
     env = {**os.environ, "XDG_CACHE_HOME": str(folder / "cache"), "COLUMNS": "200"}
     process = subprocess.Popen([sys.executable, "-m", "podcast_tool", "studio", str(audio),
-                                "--no-browser"], stderr=subprocess.PIPE, stdout=subprocess.PIPE,
-                               text=True, env=env, cwd=ROOT)
+                                "--no-browser", *options], stderr=subprocess.PIPE,
+                               stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
     assert process.stderr is not None
     url = None
     for _ in range(20):
@@ -46,20 +44,73 @@ def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
             url = found.group(0)
             break
     assert url, "the studio printed no address"
-    yield Studio(process, url, audio, outline)
-    if process.poll() is None:
-        process.kill()
-        process.wait()
+    return Studio(process, url, audio, outline)
 
 
-@pytest.fixture
-def opened(page, studio: Studio):  # type: ignore[no-untyped-def]
+def stop_studio(studio: Studio) -> None:
+    if studio.process.poll() is None:
+        studio.process.kill()
+        studio.process.wait()
+
+
+@pytest.fixture(scope="module")
+def studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Studio]:
+    started = start_studio(tmp_path_factory.mktemp("studio-page"))
+    yield started
+    stop_studio(started)
+
+
+def open_studio(page, studio: Studio):  # type: ignore[no-untyped-def]
     page.set_viewport_size({"width": 1280, "height": 760})
     page.on("dialog", lambda dialog: pytest.fail(f"the page opened a dialog: {dialog.message}"))
     page.goto(studio.url)
     page.wait_for_selector("body[data-ready='1']")
     page.wait_for_selector("body[data-waveform='ready']", timeout=20_000)
     return page
+
+
+@pytest.fixture
+def opened(page, studio: Studio):  # type: ignore[no-untyped-def]
+    return open_studio(page, studio)
+
+
+# The outline is French, so the studio speaks French unless told otherwise; --lang en is the other
+# language, in a studio of its own.
+LANGUAGES = {
+    "fr": {"save": "Enregistrer", "snap": "Proposer les pauses", "chapters": "Chapitres",
+           "out_of_order": "commence à 0'05, avant le chapitre au-dessus (0'09)"},
+    "en": {"save": "Save", "snap": "Suggest pauses", "chapters": "Chapters",
+           "out_of_order": "starts at 0'05, before the chapter above it (0'09)"},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_studio_speaks_its_language(page, studio: Studio, language: str,  # type: ignore[no-untyped-def]
+                                        tmp_path: Path) -> None:
+    texts = LANGUAGES[language]
+    shown = studio if language == "fr" else start_studio(tmp_path, "--lang", "en")
+    try:
+        open_studio(page, shown)
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.text_content("#save") == texts["save"]
+        body = page.inner_text("body")
+        assert texts["snap"] in body and texts["chapters"] in body
+        english_only = {"Save", "Suggest pauses", "Undo", "Play around"}
+        french_only = {"Enregistrer", "Proposer les pauses", "Annuler"}
+        assert not (english_only if language == "fr" else french_only) & {
+            line.strip() for line in body.splitlines()}
+        page.fill("tr.chapter[data-index='2'] input.start", "0'05")
+        page.press("tr.chapter[data-index='2'] input.start", "Enter")
+        diagnostic = page.locator("tr.notes[data-index='2'] li.diagnostic.error")
+        diagnostic.wait_for()
+        assert texts["out_of_order"] in diagnostic.inner_text()
+        # Put the time back: the French studio's later tests expect the outline as it was.
+        page.fill("tr.chapter[data-index='2'] input.start", "0'21")
+        page.press("tr.chapter[data-index='2'] input.start", "Enter")
+        diagnostic.wait_for(state="detached")
+    finally:
+        if shown is not studio:
+            stop_studio(shown)
 
 
 def current_time(page) -> float:  # type: ignore[no-untyped-def]
