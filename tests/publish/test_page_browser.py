@@ -137,3 +137,40 @@ def test_seed_page_screenshots_and_print(page: Page, seed_site: Path, name: str,
     page.emulate_media(media="print")
     assert page.locator("audio").is_hidden()
     assert page.locator("#chapitre-9").is_visible()
+
+
+PAGE_TEXTS = {
+    "fr": {"anchor": "chapitre", "skip": "Aller au programme", "programme": "Programme",
+           "copy": "Copier un lien vers 0'02\u00a0: Table ronde", "copied": "Lien copié",
+           "recorded": "Enregistré le 18 décembre 2020", "download": "Télécharger l'enregistrement"},
+    "en": {"anchor": "chapter", "skip": "Skip to the programme", "programme": "Programme",
+           "copy": "Copy a link to 0'02: Table ronde", "copied": "Link copied",
+           "recorded": "Recorded on 18 December 2020", "download": "Download the recording"},
+}
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+def test_the_page_speaks_its_language(page: Page, tmp_path: Path, language: str) -> None:
+    from podcast_tool.publish.page import PageOptions
+
+    texts = PAGE_TEXTS[language]
+    outline = tmp_path / "webinaire.md"
+    outline.write_text(OUTLINE_FR, encoding="utf-8")
+    build_page(make_recording(tmp_path / "webinaire.mp3"), outline, tmp_path / "page",
+               PageOptions(language=language))
+    with static_server(tmp_path / "page") as base:
+        page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base.rstrip("/"))
+        page.goto(base + "index.html")
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.inner_text(".skip-link") == texts["skip"]
+        assert page.inner_text("#programme-title") == texts["programme"]
+        body = page.inner_text("body")
+        assert texts["recorded"] in body and texts["download"] in body
+        other = PAGE_TEXTS["en" if language == "fr" else "fr"]
+        assert other["download"] not in body and other["recorded"] not in body
+        button = page.locator(f"#{texts['anchor']}-2 .copy-link")
+        assert (button.get_attribute("aria-label") or "").startswith(texts["copy"])
+        button.click()
+        page.wait_for_function(f"document.getElementById('status').textContent === {texts['copied']!r}")
+        assert page.evaluate("navigator.clipboard.readText()") == base + "index.html#t=2"
+        page.goto("about:blank")
