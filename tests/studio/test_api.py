@@ -343,3 +343,58 @@ def test_the_page_speaks_english_when_asked(episode: tuple[Path, Path]) -> None:
 def test_typed_times_are_read_in_every_notation(client: TestClient, text: str, ms: int | None) -> None:
     response = client.post("/api/time", json={"text": text}, headers=ORIGIN)
     assert response.status_code == 200 and response.json() == {"ms": ms}
+
+
+def outline_as_docx(path: Path) -> Path:
+    """The studio's outline as a Word document: bold titles, italic descriptions."""
+    import docx
+
+    from tests.studio.helpers import OUTLINE
+
+    document = docx.Document()
+    for line in OUTLINE.splitlines():
+        if not line.strip():
+            continue
+        paragraph = document.add_paragraph()
+        for index, piece in enumerate(line.replace("*", "\0").split("\0")):
+            if piece:
+                run = paragraph.add_run(piece)
+                run.bold = index % 4 == 2 or None
+                run.italic = index % 4 == 1 or None
+    document.save(path)
+    return path
+
+
+def test_save_on_a_word_outline_writes_markdown_beside_it(episode: tuple[Path, Path]) -> None:
+    audio, outline = episode
+    document = outline_as_docx(outline.with_suffix(".docx"))
+    outline.unlink()
+    original = document.read_bytes()
+    client = client_for(StudioSession(audio, document))
+    state = client.get("/api/state").json()
+    assert state["kind"] == "document" and state["outline_target"] == "webinaire.md"
+    chapters = state["chapters"]
+    assert [c["title"] for c in chapters] == ["Mot d'accueil", "Introduction du sujet",
+                                              "Table ronde", "Questions du public"]
+    chapters[2]["title"] = "Table ronde 1"
+    saved = client.post("/api/save", json={"revision": 0, "chapters": chapters}, headers=ORIGIN)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["written"] == {"outline": "webinaire.md", "audio": "webinaire.mp3"}
+    assert document.read_bytes() == original
+    assert "0'21 **Table ronde 1**" in outline.read_text(encoding="utf-8")
+    assert [c["title"] for c in ffmpeg_chapters(audio)][2] == "Table ronde 1"
+
+
+def test_save_on_a_word_outline_keeps_an_existing_markdown_file(episode: tuple[Path, Path]) -> None:
+    audio, outline = episode
+    document = outline_as_docx(outline.with_suffix(".docx"))
+    before = outline.read_bytes()
+    client = client_for(StudioSession(audio, document))
+    state = client.get("/api/state").json()
+    assert state["outline_target"] == "webinaire.corrected.md"
+    saved = client.post("/api/save", json={"revision": 0, "chapters": state["chapters"]},
+                        headers=ORIGIN)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["written"]["outline"] == "webinaire.corrected.md"
+    assert outline.read_bytes() == before
+    assert "**Table ronde**" in outline.with_name("webinaire.corrected.md").read_text("utf-8")
