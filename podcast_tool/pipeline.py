@@ -88,25 +88,57 @@ def load_chapters(path: str | Path, from_format: str | None = None, *,
 
 def _load_chapters(path: Path, from_format: str | None) -> tuple[Episode, list[Diagnostic]]:
     if from_format is None:
-        try:
-            audio_file = containers.open_audio(path)
-        except PodcastToolError as error:
-            # An audio extension on a file we cannot recognise means damaged audio, not an
-            # outline, and a format we know but cannot chapter is named: either says more
-            # than "binary file".
-            known = isinstance(error, UnsupportedAudioError) and error.unsupported is not None
-            if known or path.suffix.lower() in containers.audio_extensions():
-                raise
-        else:
+        audio_file = _audio_or_none(path)
+        if audio_file is not None:
             return audio_file.read(), []
-    data = read_text(path)
-    document = read_document(data, path) if from_format in (None, "outline") else None
+    return parse_outline(read_outline(path, from_format))
+
+
+def _audio_or_none(path: Path) -> containers.AudioFile | None:
+    """The audio file at ``path``, or None if it is not one (it may be an outline)."""
+    try:
+        return containers.open_audio(path)
+    except PodcastToolError as error:
+        # An audio extension on a file we cannot recognise means damaged audio, not an
+        # outline, and a format we know but cannot chapter is named: either says more
+        # than "binary file".
+        known = isinstance(error, UnsupportedAudioError) and error.unsupported is not None
+        if known or path.suffix.lower() in containers.audio_extensions():
+            raise
+        return None
+
+
+@dataclass
+class OutlineText:
+    """A chapter text file read once: its bytes (whose encoding, BOM and newlines a write-back
+    keeps), and the document it is or else its decoded text and format."""
+
+    path: Path
+    raw: bytes
+    text: str
+    notes: list[Diagnostic]
+    document: DocumentText | None = None
+    chapter_format: ChapterFormat | None = None
+
+
+def read_outline(path: Path, from_format: str | None = None) -> OutlineText:
+    """Read and recognise a chapter text file (an outline, a document or a sidecar) once."""
+    raw = read_text(path)
+    document = read_document(raw, path) if from_format in (None, "outline") else None
     if document is not None:
-        return _load_document(document, path)
-    text, diagnostics = decode_text(data, path)
-    episode, more = text_format(text, path, from_format).load(text, path)
-    episode.source = path
-    return episode, diagnostics + more
+        return OutlineText(path, raw, document.text, [], document=document)
+    text, notes = decode_text(raw, path)
+    return OutlineText(path, raw, text, notes, chapter_format=text_format(text, path, from_format))
+
+
+def parse_outline(outline: OutlineText) -> tuple[Episode, list[Diagnostic]]:
+    """The chapters of a chapter text file read by ``read_outline``."""
+    if outline.document is not None:
+        return _load_document(outline.document, outline.path)
+    assert outline.chapter_format is not None
+    episode, more = outline.chapter_format.load(outline.text, outline.path)
+    episode.source = outline.path
+    return episode, list(outline.notes) + more
 
 
 def require_writable_text(episode: Episode, diagnostics: list[Diagnostic] | None = None) -> None:
@@ -325,17 +357,23 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
 
     audio, outline = Path(audio), Path(outline)
     written = Path(target) if target is not None else None
-    episode, diagnostics = load_chapters(outline, from_format, clock_start_ms=clock_start_ms)
-    if written is not None and from_format is None and containers.is_audio(outline):
-        raise UsageError(_("OUTLINE is an audio file: there is no outline text to correct (use "
-                           "`tag --snap` to snap an audio file's own chapters)"), path=outline)
-    if written is not None:
+    source: OutlineText | None = None
+    if written is None:
+        episode, diagnostics = load_chapters(outline, from_format, clock_start_ms=clock_start_ms)
+    else:
+        if from_format is None and _audio_or_none(outline) is not None:
+            raise UsageError(_("OUTLINE is an audio file: there is no outline text to correct "
+                               "(use `tag --snap` to snap an audio file's own chapters)"),
+                             path=outline)
+        source = read_outline(outline, from_format)
+        episode, diagnostics = parse_outline(source)
+        if clock_start_ms is not None:
+            from podcast_tool.outline.clock import apply_clock_start
+
+            diagnostics += apply_clock_start(episode, clock_start_ms)
         require_writable_text(episode, diagnostics)
-    document = None
-    if written is not None and from_format in (None, "outline"):
-        document = read_document(read_text(outline), outline)
-        if document is not None:
-            written, note = _markdown_beside(outline, written, document)
+        if source.document is not None:
+            written, note = _markdown_beside(outline, written, source.document)
             diagnostics.append(note)
     try:
         episode.duration_ms = containers.audio_duration_ms(audio)
@@ -345,14 +383,8 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
         episode.duration_ms = None
     snapped, more, report = snap_episode(audio, episode, options)
     diagnostics += more
-    if written is not None and document is not None:
-        from podcast_tool.outline.parser import retime_outline
-        from podcast_tool.safewrite import write_file
-
-        write_file(written, retime_outline(document.text, _written_times(snapped, clock_start_ms or 0))
-                   .encode("utf-8"))
-    elif written is not None:
-        diagnostics += write_corrected(outline, written, from_format, episode, snapped,
+    if written is not None and source is not None:
+        diagnostics += write_corrected(source, written, episode, snapped,
                                        clock_start_ms=clock_start_ms or 0)
     return SnapResult(episode, snapped, diagnostics, report, written)
 
@@ -385,27 +417,30 @@ def _written_times(snapped: Episode, clock_start_ms: int) -> list[tuple[int, int
             for c in snapped.chapters]
 
 
-def write_corrected(outline: Path, target: Path, from_format: str | None, original: Episode,
-                    snapped: Episode, *, clock_start_ms: int = 0) -> list[Diagnostic]:
-    """Write ``snapped``'s times to ``target`` in OUTLINE's own notation, encoding, newlines.
+def write_corrected(source: OutlineText, target: Path, original: Episode, snapped: Episode, *,
+                    clock_start_ms: int = 0) -> list[Diagnostic]:
+    """Write ``snapped``'s times to ``target`` in the outline's own notation, encoding, newlines.
 
     With ``clock_start_ms``, the outline was written in times of day: they are written back so.
+    A document's corrected outline is Markdown in UTF-8.
     """
     from podcast_tool.formats import ExportOptions
     from podcast_tool.safewrite import write_file
 
-    raw = read_text(outline)  # again: the raw bytes tell the encoding, BOM and newlines to keep
-    text, notes = decode_text(raw, outline)
-    chapter_format = text_format(text, outline, from_format)
     diagnostics: list[Diagnostic] = []
-    if chapter_format.name == "outline":
+    if source.document is not None or (source.chapter_format is not None
+                                       and source.chapter_format.name == "outline"):
         from podcast_tool.outline.parser import retime_outline
 
-        new_text = retime_outline(text, _written_times(snapped, clock_start_ms))
+        new_text = retime_outline(source.text, _written_times(snapped, clock_start_ms))
     else:
-        new_text, diagnostics = chapter_format.dump(snapped, ExportOptions(
+        assert source.chapter_format is not None
+        new_text, diagnostics = source.chapter_format.dump(snapped, ExportOptions(
             notation=original.notation or "clock", duration_ms=original.duration_ms))
-    write_file(target, encode_like(raw, notes, new_text))
+    if source.document is not None:
+        write_file(target, new_text.encode("utf-8"))
+    else:
+        write_file(target, encode_like(source.raw, source.notes, new_text))
     return diagnostics
 
 
