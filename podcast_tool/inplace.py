@@ -50,6 +50,17 @@ def journal_path(target: Path) -> Path:
     return target.with_name(f".{target.name}{JOURNAL_SUFFIX}")
 
 
+def journal_temp_path(target: Path) -> Path:
+    """Where the journal is written before its rename makes it whole."""
+    journal = journal_path(target)
+    return journal.with_name(journal.name + ".tmp")
+
+
+def interrupted(target: Path) -> bool:
+    """Whether an edit was cut short: a journal, whole or half-written, lies beside ``target``."""
+    return os.path.lexists(journal_path(target)) or os.path.lexists(journal_temp_path(target))
+
+
 #: Where the in-place write sends its bytes; a test swaps it to tear a write midway.
 write_at: Callable[[int, bytes, int], int] = os.pwrite
 
@@ -159,7 +170,7 @@ def _decode(data: bytes) -> tuple[int, list[Patch]] | None:
 
 def _write_journal(target: Path, journal: Path, old_size: int, undo: list[Patch]) -> int:
     data = _encode(old_size, undo)
-    temp = journal.with_name(journal.name + ".tmp")
+    temp = journal_temp_path(target)
     try:
         fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
         try:
@@ -191,7 +202,8 @@ def recover(path: str | os.PathLike[str]) -> str | None:
     """Undo an interrupted in-place edit of ``path``; say what was done, or None."""
     target = Path(os.path.realpath(path))
     journal = journal_path(target)
-    _remove(journal.with_name(journal.name + ".tmp"))
+    # A journal killed before its rename never reached the file: it only has to go.
+    _remove(journal_temp_path(target))
     try:
         data = journal.read_bytes()
     except FileNotFoundError:

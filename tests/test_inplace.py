@@ -158,6 +158,17 @@ def test_a_journal_that_fails_its_checksum_is_dropped_untouched(tagged_mp3: Path
     assert not inplace.journal_path(tagged_mp3).exists()
 
 
+def test_a_journal_killed_before_its_rename_is_removed_by_the_next_command(
+        tagged_mp3: Path) -> None:
+    before = file_md5(tagged_mp3)
+    half_written = inplace.journal_temp_path(tagged_mp3)
+    half_written.write_bytes(inplace.JOURNAL_MAGIC + b"killed while writing")
+    result = CliRunner().invoke(main, ["show", str(tagged_mp3)])
+    assert result.exit_code == 0, result.output
+    assert not half_written.exists() and not inplace.journal_path(tagged_mp3).exists()
+    assert file_md5(tagged_mp3) == before
+
+
 def test_changed_spans_cover_every_difference() -> None:
     old = bytes(range(256)) * 40
     new = bytearray(old)

@@ -209,7 +209,7 @@ def recover_interrupted_edit(path: Path) -> str | None:
     """Undo an in-place edit a crash interrupted, before anything reads the file."""
     from podcast_tool import inplace
 
-    if not os.path.lexists(inplace.journal_path(Path(os.path.realpath(path)))):
+    if not inplace.interrupted(Path(os.path.realpath(path))):
         return None
     with file_lock(path):
         message = inplace.recover(path)
