@@ -18,7 +18,7 @@ from podcast_tool.i18n import N_, _
 @click.argument("audio", metavar=N_("AUDIO"), type=click.Path(path_type=Path, dir_okay=False))
 @click.argument("chapters", metavar=N_("CHAPTERS"), required=False,
                 type=click.Path(path_type=Path, dir_okay=False))
-@click.option("-o", "--output", "folder", required=True,
+@click.option("-o", "--output", "folder", required=True, metavar=N_("DIR"),
               type=click.Path(path_type=Path, file_okay=False),
               help=N_("Folder to write the page into (created if needed)."))
 @click.option("--audio-url", metavar="URL",

@@ -18,7 +18,8 @@ from podcast_tool.i18n import N_, _
     "sidecars.\n\nRunning it again redoes only what changed. Upload SITE to any web host, at "
     "the address given as --base-url."))
 @click.argument("root", metavar=N_("ROOT"), default=".", type=click.Path(path_type=Path, file_okay=False))
-@click.option("-o", "--output", "site", required=True, type=click.Path(path_type=Path, file_okay=False),
+@click.option("-o", "--output", "site", required=True, metavar=N_("SITE"),
+              type=click.Path(path_type=Path, file_okay=False),
               help=N_("Folder to write the site into (created if needed)."))
 @click.option("--base-url", required=True, metavar="URL",
               help=N_("The address the site is published at."))

@@ -1,4 +1,4 @@
-"""podcast-tool studio AUDIO [OUTLINE] [--port N] [--no-browser] [--lang fr|en]; studio ROOT lists."""
+"""podcast-tool studio AUDIO [OUTLINE] [--port N] [--no-browser] [--lang fr|en]; studio FOLDER lists."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from podcast_tool.i18n import N_, _, ngettext
 @click.command("studio", cls=Command, help=N_(
     "Check and correct the chapters of AUDIO by ear, in the browser.\n\nOUTLINE defaults to the "
     "chapter file paired with AUDIO (chapters/NAME.md in a batch folder, or NAME.md beside it); "
-    "without one, the recording's own chapters are edited. Given a batch folder ROOT, lists its "
+    "without one, the recording's own chapters are edited. Given a batch folder as AUDIO, lists its "
     "recordings. Stops on Ctrl-C."))
 @click.argument("audio", metavar=N_("AUDIO"), type=click.Path(path_type=Path, exists=True))
 @click.argument("outline", metavar=N_("OUTLINE"), required=False,

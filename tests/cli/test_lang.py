@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import click
@@ -116,6 +117,36 @@ def test_every_command_translates_its_help(name: str) -> None:
               if isinstance(param, click.Argument)]
     missing = [text for text in texts if text and text not in msgids]
     assert not missing, f"mark these with N_() and translate them: {missing}"
+
+
+def shown_placeholders(help_text: str) -> set[str]:
+    """The names the usage line and the option list give to arguments and option values."""
+    usage, _, rest = help_text.partition("\n\n")
+    options = rest.split("\n\n")[-1]
+    return set(re.findall(r"\b[A-ZÉÈ][A-ZÉÈ|]+\b", usage + "\n" + options))
+
+
+def metavars(language: str) -> set[str]:
+    """Every argument and option-value name the commands declare, as ``language`` shows them."""
+    from podcast_tool import i18n
+
+    names = {param.__dict__["metavar"] for name in COMMANDS
+             for param in main.get_command(None, name).params  # type: ignore[union-attr]
+             if param.__dict__.get("metavar")}
+    with i18n.language(language):
+        return {i18n.gettext(name) for name in names} | names
+
+
+@pytest.mark.parametrize("language", ["fr", "en"])
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_the_help_names_only_placeholders_its_usage_shows(language: str, name: str) -> None:
+    """A description that says ROOT where the usage line says DOSSIER leaves a user guessing."""
+    text = invoke("--lang", language, name, "--help").output
+    description = text.partition("\n\n")[2].rsplit("\n\n", 1)[0]
+    named = set(re.findall(r"\b[A-ZÉÈ][A-ZÉÈ|]+\b", description)) & metavars(language)
+    assert named <= shown_placeholders(text), named - shown_placeholders(text)
+    if language == "fr":
+        assert "[required" not in text and "required]" not in text
 
 
 @pytest.mark.parametrize(("language", "usage", "missing"), [
