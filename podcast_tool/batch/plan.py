@@ -34,7 +34,8 @@ from podcast_tool.errors import UsageError
 from podcast_tool.i18n import _
 from podcast_tool.model import Diagnostic, Severity
 
-MANIFEST_KEYS = ("audio", "chapters", "snap", "id3v2", "from", "export", "clock_start")
+MANIFEST_KEYS = ("audio", "chapters", "snap", "id3v2", "from", "export", "clock_start",
+                 "gap_title")
 TRUE_WORDS = {"1", "true", "yes", "on", "oui", "y"}
 FALSE_WORDS = {"0", "false", "no", "off", "non", "n"}
 
@@ -215,7 +216,7 @@ def _csv_entries(text: str, manifest: Path) -> list[ManifestEntry]:
                 if unknown or "audio" not in header or "chapters" not in header:
                     raise UsageError(
                         _("the header must name the columns audio and chapters (and optionally "
-                          "snap, id3v2, from, export, clock_start); found: {found}").format(
+                          "snap, id3v2, from, export, clock_start, gap_title); found: {found}").format(
                             found=", ".join(header)),
                         path=manifest, line=reader.line_num)
                 continue
@@ -241,7 +242,7 @@ def _toml_entries(text: str, manifest: Path) -> list[ManifestEntry]:
     recordings = document.get("recording", document.get("recordings"))
     if unknown or not isinstance(recordings, list):
         raise UsageError(_("a TOML manifest holds [[recording]] tables (audio, chapters and "
-                           "optionally snap, id3v2, from, export, clock_start)"), path=manifest)
+                           "optionally snap, id3v2, from, export, clock_start, gap_title)"), path=manifest)
     entries: list[ManifestEntry] = []
     for number, table in enumerate(recordings, start=1):
         label = f"[[recording]] #{number}"
@@ -290,6 +291,11 @@ def _entry_options(entry: ManifestEntry, defaults: RecordingOptions,
         except ValueError:
             raise bad(_("clock_start must be a time of day such as 14h00, not {value}").format(
                 value=values["clock_start"])) from None
+    if "gap_title" in values:
+        gap_title = values["gap_title"]
+        if not isinstance(gap_title, str):
+            raise bad(_("gap_title must be a text, not {value}").format(value=gap_title))
+        options = replace(options, gap_title=gap_title.strip())
     if "from" in values:
         from podcast_tool.formats import get_format
 

@@ -50,6 +50,8 @@ class RecordingOptions:
     export: tuple[str, ...] = ()
     #: The time of day the recording began, for outlines written in times of day.
     clock_start_ms: int | None = None
+    #: MP4: title of a long pause after a written end ("": the pause stays in the chapter before).
+    gap_title: str = "Pause"
 
 
 @dataclass(frozen=True)

@@ -173,7 +173,8 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
             raise WriteError(_("the file changed while the batch was working on it; nothing was "
                                "written"), path=job.audio, hint=_("run the batch again"))
         pipeline.write(prepared, WriteOptions(id3v2_version=job.options.id3v2_version,
-                                             lock_wait_seconds=settings.lock_wait_seconds))
+                                             lock_wait_seconds=settings.lock_wait_seconds,
+                                             gap_title=job.options.gap_title))
     result.status = Status.TAGGED if must_tag else Status.UNCHANGED
     # Already matching chapters keep whatever earlier run placed them.
     result.snapped = job.options.snap if must_tag else job.options.snap or job.tagged_with_snap

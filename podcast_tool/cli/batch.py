@@ -1,5 +1,5 @@
-"""podcast-tool batch [ROOT] [--manifest FILE] [--snap] [--export FORMATS] [--jobs N] [--dry-run]
-[--force] [--allow-outside] [--json]"""
+"""podcast-tool batch [ROOT] [--manifest FILE] [--snap] [--export FORMATS] [--gap-title TEXT]
+[--jobs N] [--dry-run] [--force] [--allow-outside] [--json]"""
 
 from __future__ import annotations
 
@@ -51,7 +51,8 @@ def default_jobs() -> int:
                help=N_("Tag every recording under ROOT (default: this folder) from its outline.\n\nPairs "
                     "audio/NAME.mp3 (or .m4a .m4b .ogg .opus .flac) with chapters/NAME.md (or .txt, "
                     ".json, .vtt, .cue…). A manifest lists the pairs instead: a CSV file with the "
-                    "columns audio,chapters and optionally snap,id3v2,from,export, or a TOML file of "
+                    "columns audio,chapters and optionally snap,id3v2,from,export,clock_start,"
+                    "gap_title, or a TOML file of "
                     "[[recording]] tables with the same keys; its relative paths are relative to the "
                     "manifest's folder, and its options override the command's for that "
                     "recording.\n\nRecordings whose chapters already match their outline are skipped "
@@ -68,6 +69,10 @@ def default_jobs() -> int:
               help=N_("Chapter format of the chapter files (default: detected per file)."))
 @click.option("--id3v2", "id3v2_version", type=click.Choice(["3", "4", "keep"]), default="3",
               show_default=True, help=N_("ID3v2 version for MP3 (keep: the file's own)."))
+@click.option("--gap-title", default="Pause", show_default=True, metavar=N_("TEXT"),
+              help=N_("MP4: title of a pause of 30 s or more between a chapter's written end "
+                      "and the next start ('' leaves it in the chapter before). Recordings "
+                      "already tagged keep their pauses' old title unless --force."))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=N_("Recordings tagged at once (default: the number of cores)."))
 @click.option("--dry-run", is_flag=True, help=N_("Validate and show what would change; write nothing."))
@@ -78,7 +83,8 @@ def default_jobs() -> int:
 @clock_start_option
 @handles_errors
 def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
-            from_format: str | None, id3v2_version: str, jobs: int | None, dry_run: bool,
+            from_format: str | None, id3v2_version: str, gap_title: str, jobs: int | None,
+            dry_run: bool,
             force: bool, allow_outside: bool, as_json: bool,
             clock_start: int | None) -> None:
     from podcast_tool.batch.plan import parse_export, plan_folder, plan_manifest
@@ -89,7 +95,8 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
         get_format(from_format)
     version = None if id3v2_version == "keep" else int(id3v2_version)
     options = RecordingOptions(snap=snap, id3v2_version=version, from_format=from_format,
-                               export=parse_export(export or ""), clock_start_ms=clock_start)
+                               export=parse_export(export or ""), clock_start_ms=clock_start,
+                               gap_title=gap_title)
     if manifest is not None:
         plan = plan_manifest(manifest, root, options, allow_outside=allow_outside)
     else:
