@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from podcast_tool import containers, i18n
 from podcast_tool.errors import PodcastToolError, UsageError
@@ -23,6 +23,9 @@ from podcast_tool.safewrite import file_signature
 from podcast_tool.studio import peaks as peaks_module
 from podcast_tool.studio.outline_edit import EditedChapter
 from podcast_tool.studio.strings import guess_language, page_strings
+
+if TYPE_CHECKING:
+    from podcast_tool.pipeline import OutlineText
 
 #: Sources read by a document reader, not as text: Save writes a Markdown outline beside them.
 DOCUMENT_SUFFIXES = frozenset({".docx", ".odt", ".html", ".htm", ".rtf", ".doc", ".pdf"})
@@ -89,24 +92,25 @@ class StudioSession:
     # ------------------------------------------------------------------ loading
 
     def _load(self) -> None:
-        from podcast_tool.pipeline import load_chapters
+        from podcast_tool.pipeline import load_chapters, parse_outline, read_outline
 
-        source = self.chapters_path or self.audio
-        self.episode, self.load_diagnostics = load_chapters(source, self.from_format)
+        if self.chapters_path is None:
+            self.episode, self.load_diagnostics = load_chapters(self.audio, self.from_format)
+            self.kind = "audio"
+        else:
+            # Read once, and recognised by content: a document named .txt or .md is still a
+            # document, which Save must never rewrite as text.
+            outline = read_outline(self.chapters_path, self.from_format)
+            self.episode, self.load_diagnostics = parse_outline(outline)
+            self.kind = self._kind(outline)
         self.episode.duration_ms = self.duration_ms
-        self.kind = self._kind()
         self.signatures = self._signatures()
 
-    def _kind(self) -> str:
-        if self.chapters_path is None:
-            return "audio"
-        if self.chapters_path.suffix.lower() in DOCUMENT_SUFFIXES:
+    def _kind(self, outline: OutlineText) -> str:
+        if outline.document is not None or outline.path.suffix.lower() in DOCUMENT_SUFFIXES:
             return "document"
-        from podcast_tool.pipeline import decode_text, read_text, text_format
-
-        text, _ = decode_text(read_text(self.chapters_path), self.chapters_path)
-        name = text_format(text, self.chapters_path, self.from_format).name
-        return "outline" if name in OUTLINE_FORMATS else "sidecar"
+        assert outline.chapter_format is not None
+        return "outline" if outline.chapter_format.name in OUTLINE_FORMATS else "sidecar"
 
     def _signatures(self) -> dict[str, tuple[int, int, int]]:
         found = {"audio": file_signature(self.audio)}
