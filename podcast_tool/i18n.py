@@ -166,6 +166,11 @@ def and_list(items: list[str]) -> str:
     return _("{first} and {last}").format(first=", ".join(items[:-1]), last=items[-1])
 
 
+def clauses(parts: list[str]) -> str:
+    """Clauses joined by semicolons, with French's narrow no-break space before each."""
+    return ("\u202f; " if is_french() else "; ").join(parts)
+
+
 def quoted(text: str) -> str:
     """« text »: guillemets in both languages (titles are French), no-break spaces in French."""
     space = "\u00a0" if is_french() else " "

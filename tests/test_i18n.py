@@ -185,7 +185,10 @@ USER_TEXT_CALLS |= {"Diagnostic": (2, 5), "note": (2,), "Finding": (1,),
                    "print": None, "echo": None, "secho": None,
                     "add_column": (0,), "Table": None, "add_task": (0,), "log": None,
                     "rule": None, "status": None, "confirm": (0,), "prompt": (0,)}
-USER_TEXT_KEYWORDS = {"hint", "help", "message", "title", "description", "caption", "label"}
+USER_TEXT_KEYWORDS = {"hint", "help", "message", "title", "description", "caption", "label",
+                      "none_hint"}
+#: Keywords that carry user text only in these calls (elsewhere "name" is an identifier).
+USER_TEXT_CALL_KEYWORDS: dict[str, set[str]] = {"App": {"name"}}
 TRANSLATING_CALLS = {"_", "gettext", "ngettext", "N_", "pgettext", "npgettext"}
 #: Rich markup and other non-words inside a literal.
 _NOT_WORDS = re.compile(r"\[/?[a-z ]*\]|\\[nt]")
@@ -217,7 +220,8 @@ def untranslated_texts(path: Path) -> Iterator[tuple[int, str]]:
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
         if not isinstance(node, ast.Call) or _called_name(node) in TRANSLATING_CALLS:
             continue
-        arguments = [keyword.value for keyword in node.keywords if keyword.arg in USER_TEXT_KEYWORDS]
+        keywords = USER_TEXT_KEYWORDS | USER_TEXT_CALL_KEYWORDS.get(_called_name(node), set())
+        arguments = [keyword.value for keyword in node.keywords if keyword.arg in keywords]
         positions = USER_TEXT_CALLS.get(_called_name(node), ())
         arguments += [argument for index, argument in enumerate(node.args)
                       if positions is None or index in positions]

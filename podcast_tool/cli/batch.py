@@ -21,7 +21,7 @@ from podcast_tool.cli.common import (
     stdout_console,
 )
 from podcast_tool.cli.localized import Command
-from podcast_tool.i18n import N_, _, decimal, ngettext
+from podcast_tool.i18n import N_, _, clauses, decimal, ngettext
 
 if TYPE_CHECKING:
     from rich.console import Console
@@ -194,7 +194,7 @@ def result_note(result: RecordingResult) -> str:
     for sidecar in result.sidecars:
         if sidecar.state.value != "unchanged":
             parts.append(f"{sidecar.path.name} {status_text(sidecar.state.value)}")
-    return "; ".join(parts)
+    return clauses(parts)
 
 
 def summary_table(report: BatchReport) -> Table:

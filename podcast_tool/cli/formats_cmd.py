@@ -9,7 +9,8 @@ from podcast_tool.cli.localized import Command
 from podcast_tool.i18n import N_, _
 
 #: Short headings, so the table fits 80 columns (the caption explains them).
-FEATURE_HEADINGS = {"end": "end", "description": "descr.", "url": "link", "image": "image", "toc": "toc"}
+FEATURE_HEADINGS = {"end": N_("end"), "description": N_("descr."), "url": N_("link"),
+                    "image": N_("image"), "toc": N_("toc")}
 
 
 @click.command("formats", cls=Command,
@@ -30,7 +31,7 @@ def command() -> None:
     table.add_column(_("format"), min_width=16)
     table.add_column(_("extensions"))
     for feature in FEATURES:
-        table.add_column(FEATURE_HEADINGS[feature], justify="center")
+        table.add_column(_(FEATURE_HEADINGS[feature]), justify="center")
     kept, shown_as_normal = _("yes"), _("shown")
     for chapter_format in all_formats():
         marks = [f"[green]{kept}[/]" if feature in chapter_format.keeps

@@ -52,7 +52,7 @@ def command(audio: Path, sidecars: tuple[Path, ...], apps: tuple[str, ...], as_j
                     continue
                 label = _("problem:") if finding.problem else _("info:")
                 mark = f"[{'yellow' if finding.problem else 'cyan'}]{label}[/]"
-                console.print(f"{shown(report.app.name)}: {mark} {shown(finding.message)}")
+                console.print(f"{shown(report.app.shown_name())}: {mark} {shown(finding.message)}")
                 if finding.hint:
                     console.print(f"  [dim]{hint_line(finding.hint)}[/]")
         console.print(shown(result.summary()))
@@ -86,7 +86,7 @@ def preflight_table(result: object) -> object:
         images = sum(1 for c in chapters if has_image(c)) if reading.images else None
         links = sum(1 for c in chapters if c.url) if reading.links else None
         table.add_row(
-            shown(report.app.name), verdict, str(len(chapters)),
+            shown(report.app.shown_name()), verdict, str(len(chapters)),
             shown("\n".join(titles)) or "—",
             "—" if images is None else str(images), "—" if links is None else str(links),
             _("used") if reading.ends else _("ignored"),

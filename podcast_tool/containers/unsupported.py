@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from podcast_tool.containers.vorbis import ogg_first_packet
-from podcast_tool.i18n import N_, _
+from podcast_tool.i18n import N_, _, clauses
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,7 @@ class UnsupportedFormat:
             parts.append(_("podcast-tool tag {name} OUTLINE --to m4a -o episode.m4a (or --to mp3 "
                            "-o episode.mp3) converts it (the audio is re-encoded) and tags the "
                            "copy").format(name=name))
-        return "; ".join(parts) or _("podcast-tool chapters MP3, M4A/M4B, Ogg Vorbis, Opus, FLAC "
+        return clauses(parts) or _("podcast-tool chapters MP3, M4A/M4B, Ogg Vorbis, Opus, FLAC "
                                      "and WAV")
 
     def message(self) -> str:

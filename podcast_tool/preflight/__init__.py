@@ -37,9 +37,9 @@ class Preflight:
     def summary(self) -> str:
         """One line: how many apps show the chapters, and which have problems."""
         shown = [r for r in self.reports if r.verdict != "none"]
-        warned = [r.app.name for r in self.reports if r.verdict == "warning"]
-        missing = [r.app.name for r in self.reports if r.verdict == "none"]
-        from podcast_tool.i18n import _, ngettext
+        warned = [r.app.shown_name() for r in self.reports if r.verdict == "warning"]
+        missing = [r.app.shown_name() for r in self.reports if r.verdict == "none"]
+        from podcast_tool.i18n import _, clauses, ngettext
 
         count = len(self.reports)
         parts = [ngettext("preflight: {shown} of {count} app shows the chapters",
@@ -49,7 +49,7 @@ class Preflight:
             parts.append(_("with problems in {apps}").format(apps=", ".join(warned)))
         if missing:
             parts.append(_("none in {apps}").format(apps=", ".join(missing)))
-        return "; ".join(parts)
+        return clauses(parts)
 
     def to_dict(self) -> dict[str, object]:
         return {"audio": str(self.audio), "sidecars": [str(p) for p in self.sidecars],

@@ -13,7 +13,7 @@ import re
 import urllib.parse
 from dataclasses import replace
 
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.model import Chapter
 from podcast_tool.preflight.facts import PODLOVE_NAMESPACE, Facts
 from podcast_tool.preflight.readers import (
@@ -285,10 +285,10 @@ def _unique(findings: list[Finding]) -> list[Finding]:
 
 APP = App(
     key="antennapod",
-    name="AntennaPod",
+    name=N_("AntennaPod"),
     reads="MP3 ID3 CHAP (CTOC and ends ignored); M4A: chpl only; Ogg/Opus Vorbis comments "
           "(whole seconds); no FLAC; feed Podlove and JSON, merged with the file's",
     source=SOURCE,
     read=read,
-    none_hint="tag the file (M4A: with chpl), or publish a JSON chapters file",
+    none_hint=N_("tag the file (M4A: with chpl), or publish a JSON chapters file"),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.images import picture_info
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import (
@@ -97,7 +97,7 @@ _spotify_like = description_rules("Apple Podcasts", min_seconds=0, short_hides_a
 
 APP = App(
     key="apple",
-    name="Apple Podcasts",
+    name=N_("Apple Podcasts"),
     reads="MP3: ID3 CHAP listed by a top-level CTOC (v2.3 safest); M4A: the QuickTime chapter "
           "track, its href links and artwork track; else JSON chapters (iOS 26.2+), else "
           "description timestamps",
@@ -114,5 +114,5 @@ APP = App(
         Rule("first-not-at-zero", "Apple Podcasts for Creators: chapters", _spotify_like[0]),
         Rule("too-few", "Apple Podcasts for Creators: chapters", _spotify_like[1]),
     ),
-    none_hint="tag an MP3 or M4A with the chapters",
+    none_hint=N_("tag an MP3 or M4A with the chapters"),
 )

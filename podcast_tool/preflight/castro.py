@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import ID3_LABEL, TRACK_LABEL, embedded, id3_chapters, track_chapters
 from podcast_tool.preflight.rules import App, Finding, Reading, Rule
@@ -38,7 +38,7 @@ def untitled_lead(facts: Facts, reading: Reading) -> Finding | None:
 
 APP = App(
     key="castro",
-    name="Castro",
+    name=N_("Castro"),
     reads="embedded chapters only (MP3 ID3 CHAP, M4A chapter track); no feed chapters",
     source="Castro support: chapters (FORMATS.md)",
     read=read,
@@ -48,5 +48,5 @@ APP = App(
         # Castro plays through AVFoundation, which lists every chapter track sample.
         Rule("untitled-first", "Apple AVFoundation chapter metadata groups", untitled_lead),
     ),
-    none_hint="embed the chapters in an MP3 or M4A",
+    none_hint=N_("embed the chapters in an MP3 or M4A"),
 )

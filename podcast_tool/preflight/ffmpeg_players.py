@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from podcast_tool.containers.id3.frames import SYNCSAFE_SAME_BELOW
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import (
     CHPL_LABEL,
@@ -69,7 +69,7 @@ def untitled_samples(facts: Facts, reading: Reading) -> Finding | None:
 
 APP = App(
     key="ffmpeg",
-    name="ffmpeg-based players",
+    name=N_("ffmpeg-based players"),
     reads="MP3 ID3 CHAP in file order (v2.4 sub-frames of 128+ bytes lost); MP4: the QuickTime "
           "track, else chpl; Vorbis comments; FLAC also CUESHEET",
     source=SOURCE,
@@ -80,5 +80,5 @@ APP = App(
         # libavformat/mov.c: every sample of the chapter track becomes a chapter.
         Rule("untitled", "FFmpeg libavformat/mov.c (mov_read_chapters)", untitled_samples),
     ),
-    none_hint="tag the audio file with the chapters",
+    none_hint=N_("tag the audio file with the chapters"),
 )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import ID3_LABEL, embedded, from_sidecar, id3_chapters
 from podcast_tool.preflight.rules import App, Finding, Reading, Rule, whole_seconds_note
@@ -30,7 +30,7 @@ def missing_titles(facts: Facts, reading: Reading) -> Finding | None:
 
 APP = App(
     key="kasts",
-    name="Kasts",
+    name=N_("Kasts"),
     reads="feed chapters (Podlove, JSON), else MP3 ID3 CHAP through TagLib; whole seconds",
     source="Kasts source: chapter model (feed chapters, TagLib ID3v2 CHAP); FORMATS.md",
     read=read,
@@ -40,5 +40,5 @@ APP = App(
         # Kasts' chapter model keeps chapter starts in whole seconds.
         Rule("whole-seconds", "Kasts source: chapter model", whole_seconds_note("Kasts")),
     ),
-    none_hint="tag an MP3, or publish Podlove or JSON chapters in the feed",
+    none_hint=N_("tag an MP3, or publish Podlove or JSON chapters in the feed"),
 )

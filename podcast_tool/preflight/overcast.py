@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import ID3_LABEL, TRACK_LABEL, embedded, id3_chapters, track_chapters
 from podcast_tool.preflight.rules import App, Finding, Reading, Rule
@@ -35,7 +35,7 @@ def untitled_lead(facts: Facts, reading: Reading) -> Finding | None:
 
 APP = App(
     key="overcast",
-    name="Overcast",
+    name=N_("Overcast"),
     reads="embedded chapters only: MP3 ID3 CHAP with a top-level CTOC, M4A chapter track",
     source="Overcast's podcaster notes (overcast.fm/podcasterinfo); FORMATS.md",
     read=read,
@@ -45,5 +45,5 @@ APP = App(
         # Overcast plays through AVFoundation, which lists every chapter track sample.
         Rule("untitled-first", "Apple AVFoundation chapter metadata groups", untitled_lead),
     ),
-    none_hint="tag an MP3 or M4A with the chapters (Overcast reads no feed chapters)",
+    none_hint=N_("tag an MP3 or M4A with the chapters (Overcast reads no feed chapters)"),
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.outline.text import is_web_url
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import ID3_LABEL, embedded, from_sidecar, id3_chapters
@@ -52,7 +52,7 @@ def web_links_only(facts: Facts, reading: Reading) -> Finding | None:
 
 APP = App(
     key="pocketcasts",
-    name="Pocket Casts (Android)",
+    name=N_("Pocket Casts (Android)"),
     reads="MP3 ID3 CHAP (images, http(s) links), winning over feed JSON chapters; no M4A "
           "chapters; JSON toc: false honoured",
     source="Pocket Casts Android source (pocket-casts-android, chapters); FORMATS.md",
@@ -63,5 +63,5 @@ APP = App(
         # pocket-casts-android: a chapter URL opens only when it is an http(s) address.
         Rule("links", "pocket-casts-android: chapter links", web_links_only),
     ),
-    none_hint="tag an MP3, or publish a JSON chapters file (export --format json)",
+    none_hint=N_("tag an MP3, or publish a JSON chapters file (export --format json)"),
 )

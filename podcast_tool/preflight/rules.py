@@ -70,6 +70,10 @@ class App:
     #: False for apps that read only what is published beside the audio (feed, description).
     reads_audio: bool = True
 
+    def shown_name(self) -> str:
+        """The name in the user's language (``name`` stays English in ``--json``)."""
+        return _(self.name)
+
 
 @dataclass
 class AppReport:
@@ -130,7 +134,7 @@ def evaluate(app: App, facts: Facts) -> AppReport:
     findings = reading.findings
     if not reading.chapters and not any(f.problem for f in findings):
         findings.append(Finding("no-chapters", _("lists no chapters from these files"),
-                                hint=app.none_hint or None))
+                                hint=_(app.none_hint) if app.none_hint else None))
     return AppReport(app, reading, findings)
 
 

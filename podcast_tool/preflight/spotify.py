@@ -25,7 +25,7 @@ _first, _three, _long, _titles = description_rules(
 
 APP = App(
     key="spotify",
-    name="Spotify",
+    name=N_("Spotify"),
     reads="Podlove chapters in the feed, or description timestamps (first at 0:00, at least 3); "
           "no embedded chapters",
     source=SOURCE,
@@ -39,6 +39,6 @@ APP = App(
         Rule("too-short", SOURCE, _long),
         Rule("long-titles", SOURCE, _titles),
     ),
-    none_hint="put the chapters in the episode description (export --format youtube "
-              "--add-zero-chapter) or publish Podlove chapters",
+    none_hint=N_("put the chapters in the episode description (export --format youtube "
+                 "--add-zero-chapter) or publish Podlove chapters"),
 )

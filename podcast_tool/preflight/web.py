@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from podcast_tool.i18n import _
+from podcast_tool.i18n import N_, _
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import from_sidecar
 from podcast_tool.preflight.rules import App, Finding, Reading, Rule
@@ -27,7 +27,7 @@ def cue_ends(facts: Facts, reading: Reading) -> Finding | None:
 
 APP = App(
     key="web",
-    name="Web page",
+    name=N_("Web page"),
     reads="a WebVTT chapters file in <track kind=\"chapters\">, with cue ends",
     source=SOURCE,
     read=read,
@@ -36,5 +36,5 @@ APP = App(
         # WebVTT: cue times past the media's end are never active.
         Rule("past-end", SOURCE, cue_ends),
     ),
-    none_hint="publish a WebVTT chapters file beside the audio (export --format vtt)",
+    none_hint=N_("publish a WebVTT chapters file beside the audio (export --format vtt)"),
 )

@@ -23,7 +23,7 @@ _first, _three, _long, _titles = description_rules(
 
 APP = App(
     key="youtube",
-    name="YouTube",
+    name=N_("YouTube"),
     reads="description timestamps: first at 0:00, at least 3, each 10 s or more",
     source=SOURCE,
     read=read,
@@ -36,6 +36,6 @@ APP = App(
         # Titles in the chapter list are cut with an ellipsis past about 49 characters.
         Rule("long-titles", SOURCE, _titles),
     ),
-    none_hint="paste the chapters into the description (export --format youtube "
-              "--add-zero-chapter)",
+    none_hint=N_("paste the chapters into the description (export --format youtube "
+                 "--add-zero-chapter)"),
 )

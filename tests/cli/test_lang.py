@@ -196,3 +196,19 @@ def test_french_help_of_check(tmp_path: Path) -> None:
     assert "Options\u00a0:" in output
     assert "--audio FICHIER" in output
     assert "Afficher cette aide et quitter." in output
+
+
+@pytest.mark.parametrize(("language", "shown", "hint", "summary"), [
+    ("fr", "Page web", "conseil\u00a0: chapitrez un MP3 ou un M4A",
+     "montrent les chapitres\u202f; aucun chapitre dans"),
+    ("en", "Web page", "hint: tag an MP3 or M4A with the chapters",
+     "show the chapters; none in"),
+])
+def test_preflight_names_apps_and_hints_in_the_language(audio_copy, language: str, shown: str,
+                                                        hint: str, summary: str) -> None:
+    untagged = audio_copy("mp3")
+    result = invoke("--lang", language, "preflight", str(untagged))
+    assert result.exit_code == 1
+    assert shown in result.output and hint in result.output and summary in result.output
+    as_json = invoke("--lang", language, "preflight", "--json", str(untagged))
+    assert '"name": "Web page"' in as_json.stdout  # machine-readable output stays English

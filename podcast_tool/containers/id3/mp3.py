@@ -27,7 +27,7 @@ from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.containers.id3.mpeg import stream_length
 from podcast_tool.containers.id3.sizes import tag_end, tag_size, tag_size_without_footer  # noqa: F401
 from podcast_tool.errors import AudioFileError
-from podcast_tool.i18n import N_, _
+from podcast_tool.i18n import N_, _, clauses
 from podcast_tool.inplace import apply, changed_spans
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity, effective_ends
 from podcast_tool.safewrite import check_writable, copy_range, rewrite
@@ -304,7 +304,7 @@ def conversion_notes(tags: ID3, version: int, path: Path) -> list[Diagnostic]:
             frames=", ".join(f"{name} ({meaning})" for name, meaning in named)))
     return [Diagnostic(Severity.INFO, "id3-v23-conversion",
                        _("the file's ID3v2.4 tag was written as ID3v2.3 (what Apple's players "
-                         "read best): {changes}").format(changes="; ".join(parts)), file=str(path),
+                         "read best): {changes}").format(changes=clauses(parts)), file=str(path),
                        hint=_("--id3v2 keep writes the file's tag back in ID3v2.4, values as "
                               "they were"))]
 
