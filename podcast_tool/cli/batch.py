@@ -123,7 +123,7 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
     console.print(summary_table(report))
     for result in report.results:
         if result.preflight:
-            console.print(f"{shown(result.name)}: {shown(result.preflight)}")
+            console.print(_("{name}: {what}").format(name=shown(result.name), what=shown(result.preflight)))
     _print_problems(report)
     console.print(summary_line(report))
     sys.exit(report.exit_code)

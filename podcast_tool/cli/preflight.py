@@ -52,7 +52,8 @@ def command(audio: Path, sidecars: tuple[Path, ...], apps: tuple[str, ...], as_j
                     continue
                 label = _("problem:") if finding.problem else _("info:")
                 mark = f"[{'yellow' if finding.problem else 'cyan'}]{label}[/]"
-                console.print(f"{shown(report.app.shown_name())}: {mark} {shown(finding.message)}")
+                console.print(_("{name}: {what}").format(name=shown(report.app.shown_name()),
+                                                          what=f"{mark} {shown(finding.message)}"))
                 if finding.hint:
                     console.print(f"  [dim]{hint_line(finding.hint)}[/]")
         console.print(shown(result.summary()))

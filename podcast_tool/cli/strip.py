@@ -50,7 +50,7 @@ def command(audio: tuple[Path, ...], dry_run: bool) -> None:
             failed += 1
             print_error(error, error.location() or str(path))
             continue
-        out.print(f"{shown(str(path))}: {message}")
+        out.print(_("{name}: {what}").format(name=shown(str(path)), what=message))
     if failed:
         if len(audio) > 1:
             err.print(ngettext("{failed} of {count} file failed", "{failed} of {count} files failed",

@@ -199,9 +199,9 @@ def test_french_help_of_check(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize(("language", "shown", "hint", "summary"), [
-    ("fr", "Page web", "conseil\u00a0: chapitrez un MP3 ou un M4A",
+    ("fr", "Page web\u00a0: problème", "conseil\u00a0: chapitrez un MP3 ou un M4A",
      "montrent les chapitres\u202f; aucun chapitre dans"),
-    ("en", "Web page", "hint: tag an MP3 or M4A with the chapters",
+    ("en", "Web page: problem", "hint: tag an MP3 or M4A with the chapters",
      "show the chapters; none in"),
 ])
 def test_preflight_names_apps_and_hints_in_the_language(audio_copy, language: str, shown: str,
