@@ -59,7 +59,8 @@ def bench_tagging() -> None:
     work, out, eyed3_work = OUT / "work-tag.mp3", OUT / "work-ffmpeg.mp3", OUT / "work-eyed3.mp3"
     meta, retitled = OUT / "seed.ffmetadata", OUT / "seed-retitled.md"
     episode, _ = load_chapters(SEED)
-    text, _ = get_format("ffmetadata").dump(episode, ExportOptions(duration_ms=SECONDS * 1000))
+    episode.duration_ms = SECONDS * 1000
+    text, _ = get_format("ffmetadata").dump(episode, ExportOptions())
     meta.write_text(text, encoding="utf-8")
     retitled.write_text(SEED.read_text(encoding="utf-8").replace("Questions du public",
                                                                  "Questions de la salle", 1),

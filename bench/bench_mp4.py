@@ -29,8 +29,9 @@ def main() -> None:
     from podcast_tool.pipeline import load_chapters
 
     episode, _ = load_chapters(SEED)
+    episode.duration_ms = SECONDS * 1000
     meta = OUT / "bench-mp4-chapters.ffmetadata"
-    text, _ = get_format("ffmetadata").dump(episode, ExportOptions(duration_ms=SECONDS * 1000))
+    text, _ = get_format("ffmetadata").dump(episode, ExportOptions())
     meta.write_text(text, encoding="utf-8")
     retitled = OUT / "bench-mp4-retitled.md"
     retitled.write_text(SEED.read_text(encoding="utf-8").replace("Questions du public",

@@ -119,16 +119,16 @@ def _check_chapter_characters(check: _Checker, chapter: Chapter) -> None:
                       _(_INVALID_HINT))
 
 
-def validate(episode: Episode, *, duration_ms: int | None = None, gap_warning_ms: int = 30_000,
+def validate(episode: Episode, *, gap_warning_ms: int = 30_000,
              capabilities: Capabilities | None = None) -> list[Diagnostic]:
-    """Diagnostics for ``episode``'s chapters (against the audio's duration when known).
+    """Diagnostics for ``episode``'s chapters (against its ``duration_ms``, the audio's, when known).
 
     ``capabilities`` are those of the audio file the chapters go into; without one, the
     chapters are checked against every container's limits.
     """
     check = _Checker(episode)
     chapters = episode.chapters
-    duration = duration_ms if duration_ms is not None else episode.duration_ms
+    duration = episode.duration_ms
     if not chapters:
         check.add(Severity.ERROR, "no-chapters", None,
                   _("no chapter found: no line starts with a time"),

@@ -19,7 +19,8 @@ Found = list[tuple[Severity, str, int | None]]
 
 def found(text: str, duration_ms: int | None = None, **options: int) -> Found:
     episode, _ = parse_outline(text, Path("outline.md"))
-    diagnostics = validate(episode, duration_ms=duration_ms, **options)
+    episode.duration_ms = duration_ms
+    diagnostics = validate(episode, **options)
     assert all(d.file == "outline.md" for d in diagnostics)
     assert all(d.message and d.hint for d in diagnostics)
     return [(d.severity, d.code, d.line) for d in diagnostics]
@@ -50,7 +51,8 @@ def test_seed_has_no_errors_six_warnings_two_infos() -> None:
 
 def test_seed_against_a_recording_of_the_right_length() -> None:
     episode, _ = parse_outline(SEED_OUTLINE.read_text(encoding="utf-8"))
-    codes = [d.code for d in validate(episode, duration_ms=9_200_000)]
+    episode.duration_ms = 9_200_000
+    codes = [d.code for d in validate(episode)]
     assert "past-audio-end" not in codes and "ends-before-audio" not in codes
 
 
@@ -162,7 +164,9 @@ def test_episodes_from_other_sources(duration: int | None) -> None:
 
 
 def test_validate_never_prints(capsys: pytest.CaptureFixture[str]) -> None:
-    validate(parse_outline("0:10 A\n0:05 B\n")[0], duration_ms=1)
+    episode = parse_outline("0:10 A\n0:05 B\n")[0]
+    episode.duration_ms = 1
+    validate(episode)
     assert capsys.readouterr() == ("", "")
 
 

@@ -45,13 +45,13 @@ from podcast_tool.safewrite import file_signature, write_file
 Row = tuple[int, int | None, str]
 
 
-def chapter_rows(chapters: list[Chapter], duration_ms: int) -> list[Row]:
+def chapter_rows(chapters: list[Chapter], duration_ms: int | None) -> list[Row]:
     """What must match for a file to count as already tagged: starts, effective ends, titles."""
     ends = effective_ends(chapters, duration_ms)
     return [(c.start_ms, end, c.title) for c, end in zip(chapters, ends, strict=True)]
 
 
-def comparable_rows(stored: list[Chapter], wanted: list[Chapter], duration_ms: int,
+def comparable_rows(stored: list[Chapter], wanted: list[Chapter], duration_ms: int | None,
                     capabilities: Capabilities) -> tuple[list[Row], list[Row]]:
     """Rows of the file's chapters and of the outline's, as the file's container can hold them.
 
@@ -126,11 +126,11 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     prepared = pipeline.prepare(job.audio, job.chapters, from_format=job.options.from_format,
                                snap_options=snap_options, clock_start_ms=job.options.clock_start_ms)
     result.diagnostics = prepared.diagnostics
-    episode, duration = prepared.episode, prepared.duration_ms
+    episode = prepared.episode
     result.chapter_count = len(episode.chapters)
     existing = prepared.audio_file.read()
     result.previous_count = len(existing.chapters)
-    old_rows, new_rows = comparable_rows(existing.chapters, episode.chapters, duration,
+    old_rows, new_rows = comparable_rows(existing.chapters, episode.chapters, episode.duration_ms,
                                          prepared.audio_file.capabilities)
     result.change = describe_change(old_rows, new_rows)
     must_tag = settings.force or old_rows != new_rows
@@ -150,7 +150,7 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     sidecar_diagnostics: list[Diagnostic] = []
     for name, target in job.sidecars:
         text, diagnostics = get_format(name).dump(
-            episode, ExportOptions(audio_name=job.audio.name, duration_ms=duration))
+            episode, ExportOptions(audio_name=job.audio.name))
         sidecar_diagnostics += diagnostics
         if "toc" not in get_format(name).keeps:
             sidecar_diagnostics += hidden_chapters_note(episode.chapters, get_format(name).label,

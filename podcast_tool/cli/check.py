@@ -37,17 +37,17 @@ def command(outline: Path, audio: Path | None, strict: bool, as_json: bool,
     from podcast_tool import pipeline
 
     checked = pipeline.check(outline, audio, from_format=from_format, clock_start_ms=clock_start)
-    episode, diagnostics, duration = checked.episode, checked.diagnostics, checked.duration_ms
+    episode, diagnostics = checked.episode, checked.diagnostics
     failing = {Severity.ERROR, Severity.WARNING} if strict else {Severity.ERROR}
     failed = any(d.severity in failing for d in diagnostics)
     if as_json:
-        data = episode_to_dict(episode, duration)
+        data = episode_to_dict(episode)
         data["diagnostics"] = [d.to_dict() for d in diagnostics]
         data["ok"] = not failed
         print_json(data)
     else:
         if episode.chapters:
-            stdout_console().print(chapter_table(episode, duration))
+            stdout_console().print(chapter_table(episode))
         print_diagnostics(diagnostics)
         stdout_console().print(summary(len(episode.chapters), diagnostics))
     sys.exit(1 if failed else 0)

@@ -65,8 +65,7 @@ def command(audio: Path, outline: Path, from_format: str | None, window: float, 
         print_json({"audio": str(audio), "outline": str(outline),
                     "written": str(target) if target is not None else None,
                     "snap": report.to_dict(),
-                    "chapters": episode_to_dict(result.snapped,
-                                                result.episode.duration_ms)["chapters"],
+                    "chapters": episode_to_dict(result.snapped)["chapters"],
                     "diagnostics": [d.to_dict() for d in diagnostics]})
         return
     print_diagnostics(diagnostics)

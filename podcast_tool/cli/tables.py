@@ -40,7 +40,7 @@ def _shown_rows(count: int) -> tuple[range, range]:
     return range(MAX_TABLE_ROWS - TAIL_ROWS), range(count - TAIL_ROWS, count)
 
 
-def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
+def chapter_table(episode: Episode) -> Table:
     title = episode.title or (episode.source.name if episode.source else None)
     # Titles and file names are the user's text, never rich markup ("[/b]" would crash rich).
     table = Table(title=shown(cut(title)) if title else None, title_justify="left")
@@ -49,7 +49,7 @@ def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
     table.add_column(_("end"), justify="right")
     table.add_column(_("duration"), justify="right")
     table.add_column(_("title"))
-    ends = effective_ends(episode.chapters, duration_ms or episode.duration_ms)
+    ends = effective_ends(episode.chapters, episode.duration_ms)
     head, tail = _shown_rows(len(episode.chapters))
     for position in [*head, *tail]:
         if tail and position == tail.start:
@@ -72,13 +72,13 @@ def chapter_table(episode: Episode, duration_ms: int | None = None) -> Table:
     return table
 
 
-def episode_to_dict(episode: Episode, duration_ms: int | None = None) -> dict[str, object]:
-    ends = effective_ends(episode.chapters, duration_ms or episode.duration_ms)
+def episode_to_dict(episode: Episode) -> dict[str, object]:
+    ends = effective_ends(episode.chapters, episode.duration_ms)
     return {
         "title": episode.title,
         "date": episode.date.isoformat() if episode.date else None,
         "source": str(episode.source) if episode.source else None,
-        "duration_ms": duration_ms or episode.duration_ms,
+        "duration_ms": episode.duration_ms,
         "chapters": [
             {
                 "start_ms": chapter.start_ms,

@@ -125,7 +125,7 @@ def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: st
         console.print(snap_summary(result.snap_report))
     if dry_run:
         print_diagnostics(result.diagnostics)
-        console.print(chapter_table(result.episode, result.duration_ms))
+        console.print(chapter_table(result.episode))
         count = len(result.episode.chapters)
         console.print(ngettext("dry run: {count} chapter would be written to {audio}; nothing was "
                                "written", "dry run: {count} chapters would be written to {audio}; "
@@ -141,7 +141,7 @@ def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: st
     pipeline.write(result, WriteOptions(id3v2_version=version, on_lock_wait=say_waiting,
                                         gap_title=gap_title))
     print_diagnostics(result.diagnostics)
-    console.print(chapter_table(result.episode, result.duration_ms))
+    console.print(chapter_table(result.episode))
     count = len(result.episode.chapters)
     console.print(ngettext("wrote {count} chapter to {audio}", "wrote {count} chapters to {audio}",
                            count).format(count=count, audio=shown(str(audio))))

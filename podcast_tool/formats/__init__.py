@@ -30,8 +30,6 @@ class ExportOptions:
     add_zero_chapter: bool = False
     #: Title of that inserted chapter.
     zero_chapter_title: str = "Introduction"
-    #: The audio's duration, to give the last chapter an end.
-    duration_ms: int | None = None
     #: Podlove: the bare ``<psc:chapters>`` element to paste into an RSS ``<item>``.
     snippet: bool = False
 

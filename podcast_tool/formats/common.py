@@ -31,9 +31,8 @@ def export_chapters(episode: Episode, options: ExportOptions) -> list[Chapter]:
 
 
 def export_ends(chapters: list[Chapter], episode: Episode, options: ExportOptions) -> list[int | None]:
-    """Effective ends, the last one from the audio's duration when known."""
-    duration = options.duration_ms if options.duration_ms is not None else episode.duration_ms
-    return effective_ends(chapters, duration)
+    """Effective ends, the last one from the audio's duration (the episode's) when known."""
+    return effective_ends(chapters, episode.duration_ms)
 
 
 def required_ends(chapters: list[Chapter], episode: Episode, options: ExportOptions,

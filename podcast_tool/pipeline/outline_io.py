@@ -158,7 +158,7 @@ def write_corrected(source: OutlineText, target: Path, original: Episode, snappe
     else:
         assert source.chapter_format is not None
         new_text, diagnostics = source.chapter_format.dump(snapped, ExportOptions(
-            notation=original.notation or "clock", duration_ms=original.duration_ms))
+            notation=original.notation or "clock"))
     if source.document is not None:
         write_file(target, new_text.encode("utf-8"))
     else:

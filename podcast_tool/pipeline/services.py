@@ -99,27 +99,26 @@ def require_writable_text(episode: Episode, diagnostics: list[Diagnostic] | None
 
 @dataclass
 class CheckResult:
+    #: The chapters; their ``duration_ms`` is the named recording's, when one was named.
     episode: Episode
     #: Reading and validation diagnostics, in line order.
     diagnostics: list[Diagnostic]
-    #: The recording's duration, when one was named.
-    duration_ms: int | None = None
 
 
 def check(source: str | Path, audio: str | Path | None = None, *,
           from_format: str | None = None, clock_start_ms: int | None = None) -> CheckResult:
     """Load and validate chapters, against the recording when one is named. Writes nothing."""
     episode, diagnostics = load_chapters(source, from_format, clock_start_ms=clock_start_ms)
-    duration = capabilities = None
+    capabilities = None
     if audio is not None:
         audio_file = containers.open_audio(audio)
         length = audio_file.length()
-        duration, capabilities = length.duration_ms, audio_file.capabilities
+        episode.duration_ms, capabilities = length.duration_ms, audio_file.capabilities
         diagnostics += length.diagnostics
-    diagnostics += validate(episode, duration_ms=duration, capabilities=capabilities)
+    diagnostics += validate(episode, capabilities=capabilities)
     # Reading and validation notes interleaved in line order, as a compiler lists them.
     diagnostics.sort(key=lambda d: d.line or 0)
-    return CheckResult(episode, diagnostics, duration)
+    return CheckResult(episode, diagnostics)
 
 
 def export(source: str | Path, format_name: str, *, from_format: str | None = None,
@@ -138,14 +137,15 @@ def export(source: str | Path, format_name: str, *, from_format: str | None = No
     source = Path(source)
     episode, diagnostics = load_chapters(source, from_format, clock_start_ms=clock_start_ms)
     require_writable_text(episode, diagnostics)
-    duration = containers.audio_duration_ms(audio) if audio else episode.duration_ms
     audio_name = Path(audio).name if audio else (
         source.name if episode.duration_ms is not None else None)
+    if audio:
+        episode.duration_ms = containers.audio_duration_ms(audio)
     if notation is None:
         notation = episode.notation if episode.notation in ("fr", "clock") else "clock"
     options = ExportOptions(audio_name=audio_name, notation=notation,
                             add_zero_chapter=add_zero_chapter, zero_chapter_title=zero_chapter_title,
-                            duration_ms=duration, snippet=snippet)
+                            snippet=snippet)
     text, more = target.dump(episode, options)
     if "toc" not in target.keeps:
         from podcast_tool.formats.common import hidden_chapters_note
@@ -173,10 +173,6 @@ class TagResult:
     @property
     def audio(self) -> Path:
         return self.audio_file.path
-
-    @property
-    def duration_ms(self) -> int | None:
-        return self.episode.duration_ms
 
 
 def prepare(
@@ -207,7 +203,7 @@ def prepare(
     # Local chapter images (relative to the chapter file) are embedded; web ones stay references.
     diagnostics += load_chapter_images(episode, Path(chapters_source).parent)
     episode.duration_ms = duration
-    diagnostics += validate(episode, duration_ms=duration, capabilities=audio_file.capabilities)
+    diagnostics += validate(episode, capabilities=audio_file.capabilities)
     if not has_errors(diagnostics):
         from podcast_tool.formats.common import hidden_chapters_note
 

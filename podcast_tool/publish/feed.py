@@ -52,8 +52,8 @@ class FeedEpisode:
     #: Its path under ``audio/`` without the extension: the folder of its page on the site.
     key: str
     audio: Path
+    #: The chapters; their ``duration_ms`` is the recording's.
     episode: Episode
-    duration_ms: int
     language: str
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
@@ -149,7 +149,7 @@ def description_text(entry: FeedEpisode) -> tuple[str, list[Diagnostic]]:
         with i18n.language(entry.language):
             opening = _("Opening")
         lines, _warnings = get_format("youtube").dump(entry.episode, ExportOptions(
-            duration_ms=entry.duration_ms, add_zero_chapter=True, zero_chapter_title=opening))
+            add_zero_chapter=True, zero_chapter_title=opening))
         parts.append(lines.strip())
     return "\n\n".join(part for part in parts if part), []
 
@@ -157,7 +157,7 @@ def description_text(entry: FeedEpisode) -> tuple[str, list[Diagnostic]]:
 def show_notes_html(entry: FeedEpisode, base_url: str) -> str:
     from podcast_tool.publish.page import page_chapters
 
-    chapters = page_chapters(entry.episode, entry.duration_ms, entry.language, {})
+    chapters = page_chapters(entry.episode, entry.language, {})
     return render("shownotes.html", entry.language, introduction=entry.episode.introduction,
                   chapters=chapters, page_url=entry.page_url(base_url)).strip()
 
@@ -195,7 +195,7 @@ def add_item(channel_element: ET.Element, entry: FeedEpisode, base_url: str, gui
                                       "length": str(entry.audio.stat().st_size),
                                       "type": files.audio_type(entry.audio)})
     _text(item, tag("itunes", "title"), entry.title)
-    _text(item, tag("itunes", "duration"), duration_text(entry.duration_ms))
+    _text(item, tag("itunes", "duration"), duration_text(entry.episode.duration_ms))
     _text(item, tag("itunes", "explicit"), "true" if explicit else "false")
     _text(item, tag("itunes", "episodeType"), "full")
     ET.SubElement(item, tag("podcast", "chapters"), {"url": entry.chapters_url(base_url),

@@ -51,21 +51,22 @@ class PageOptions:
 @dataclass
 class PageResult:
     folder: Path
+    #: The chapters; their ``duration_ms`` is the recording's.
     episode: Episode
     language: str
-    duration_ms: int
     audio_href: str
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def load_recording(audio: Path, chapters: Path | None) -> tuple[Episode, int, list[Diagnostic]]:
-    """The recording's chapters (from ``chapters``, else its own), validated against it."""
+def load_recording(audio: Path, chapters: Path | None) -> tuple[Episode, list[Diagnostic]]:
+    """The recording's chapters (from ``chapters``, else its own), validated against it; the
+    episode's ``duration_ms`` is the recording's."""
     from podcast_tool import pipeline
 
     prepared = pipeline.prepare(audio, chapters if chapters is not None else audio)
-    return prepared.episode, prepared.duration_ms, prepared.diagnostics
+    return prepared.episode, prepared.diagnostics
 
 
 def seconds_text(ms: int) -> str:
@@ -99,11 +100,11 @@ def _image_reference(chapter: Chapter, local: str | None) -> str | None:
     return chapter.image if chapter.image and re.match(r"https?://", chapter.image, re.I) else None
 
 
-def page_chapters(episode: Episode, duration_ms: int, language: str,
+def page_chapters(episode: Episode, language: str,
                   images: dict[int, tuple[str, bytes]]) -> list[dict[str, Any]]:
     notation = notation_of(episode)
     prefix = ANCHOR_PREFIX[language]
-    ends = effective_ends(episode.chapters, duration_ms)
+    ends = effective_ends(episode.chapters, episode.duration_ms)
     rows = []
     for index, (chapter, end) in enumerate(zip(episode.chapters, ends, strict=True), start=1):
         local = images[index][0] if index in images else None
@@ -141,12 +142,11 @@ def sidecar_episode(episode: Episode, images: dict[int, tuple[str, bytes]],
     return replace(episode, chapters=chapters)
 
 
-def sidecars(episode: Episode, duration_ms: int, audio_name: str) -> tuple[dict[str, bytes],
-                                                                         list[Diagnostic]]:
+def sidecars(episode: Episode, audio_name: str) -> tuple[dict[str, bytes], list[Diagnostic]]:
     """``chapters.vtt`` and ``chapters.json``, from the registry's WebVTT and JSON writers."""
     from podcast_tool.formats import ExportOptions, get_format
 
-    options = ExportOptions(audio_name=audio_name, duration_ms=duration_ms)
+    options = ExportOptions(audio_name=audio_name)
     written: dict[str, bytes] = {}
     diagnostics: list[Diagnostic] = []
     for name, file_name in (("vtt", "chapters.vtt"), ("json", "chapters.json")):
@@ -181,11 +181,11 @@ def _script_strings(language: str) -> dict[str, str]:
         return {"copied": _("Link copied"), "copyThis": _("Copy this link:")}
 
 
-def page_context(episode: Episode, duration_ms: int, language: str, audio_src: str,
+def page_context(episode: Episode, language: str, audio_src: str,
                  options: PageOptions, images: dict[int, tuple[str, bytes]],
                  artwork: str | None, artwork_url: str | None) -> dict[str, Any]:
     title = episode.title or (episode.source.stem if episode.source else "") or audio_src
-    chapters = page_chapters(episode, duration_ms, language, images)
+    chapters = page_chapters(episode, language, images)
     data = {
         "title": title,
         "artist": options.artist or "",
@@ -201,7 +201,7 @@ def page_context(episode: Episode, duration_ms: int, language: str, audio_src: s
         "summary": summary_text(episode),
         "date_text": format_date(episode.date, language) if episode.date else None,
         "date_iso": episode.date.isoformat() if episode.date else None,
-        "duration_text": format_duration(duration_ms) if duration_ms else None,
+        "duration_text": format_duration(episode.duration_ms) if episode.duration_ms else None,
         "introduction": episode.introduction,
         "audio_src": audio_src,
         "chapters": chapters,
@@ -219,7 +219,7 @@ def embed_snippet(page_url: str, title: str, language: str) -> str:
 
 
 def build_page(audio: Path, chapters: Path | None, folder: Path, options: PageOptions | None = None,
-               *, loaded: tuple[Episode, int, list[Diagnostic]] | None = None) -> PageResult:
+               *, loaded: tuple[Episode, list[Diagnostic]] | None = None) -> PageResult:
     """Write the replay page of ``audio`` into ``folder``; only changed files are rewritten.
 
     ``loaded`` is what ``load_recording`` gave, when the caller already has it.
@@ -233,7 +233,7 @@ def build_page(audio: Path, chapters: Path | None, folder: Path, options: PageOp
                            "address"))
     if folder.exists() and not folder.is_dir():
         raise UsageError(_("exists and is not a folder"), path=folder)
-    episode, duration_ms, diagnostics = loaded or load_recording(audio, chapters)
+    episode, diagnostics = loaded or load_recording(audio, chapters)
     diagnostics = list(diagnostics)
     language = options.language or guess_language(episode)
     images = chapter_images(episode)
@@ -243,11 +243,10 @@ def build_page(audio: Path, chapters: Path | None, folder: Path, options: PageOp
     if not audio_src:
         raise UsageError(_("--audio-url must be an http(s) address, not {url}").format(
             url=repr(options.audio_url)))
-    written, more = sidecars(sidecar_episode(episode, images, options.page_url), duration_ms,
-                             audio.name)
+    written, more = sidecars(sidecar_episode(episode, images, options.page_url), audio.name)
     folder_files.update(written)
     diagnostics += [d for d in more if d.code != "image-not-url" or options.page_url]
-    context = page_context(episode, duration_ms, language, audio_src, options, images,
+    context = page_context(episode, language, audio_src, options, images,
                            artwork, artwork_url)
     folder_files["index.html"] = render("page.html", language, **context).encode("utf-8")
     for name in STATIC_FILES:
@@ -256,8 +255,8 @@ def build_page(audio: Path, chapters: Path | None, folder: Path, options: PageOp
         assert options.page_url is not None
         folder_files["embed.html"] = embed_snippet(options.page_url, context["title"],
                                                    language).encode("utf-8")
-    result = PageResult(folder=folder, episode=episode, language=language, duration_ms=duration_ms,
-                        audio_href=audio_src, diagnostics=diagnostics)
+    result = PageResult(folder=folder, episode=episode, language=language, audio_href=audio_src,
+                        diagnostics=diagnostics)
     folder.mkdir(parents=True, exist_ok=True)
     if options.audio_url is None:
         target = folder / audio.name

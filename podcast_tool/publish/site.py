@@ -55,13 +55,13 @@ def collect(root: Path, skip: set[Path] | None = None) -> Collection:
         if skip and job.audio in skip:
             continue
         try:
-            episode, duration_ms, diagnostics = load_recording(job.audio, job.chapters)
+            episode, diagnostics = load_recording(job.audio, job.chapters)
         except PodcastToolError as error:
             found.failures.append(Failure(job.name, error))
             continue
         found.entries.append(FeedEpisode(key=episode_key(job.audio, root), audio=job.audio,
-                                         episode=episode, duration_ms=duration_ms,
-                                         language=guess_language(episode), diagnostics=diagnostics))
+                                         episode=episode, language=guess_language(episode),
+                                         diagnostics=diagnostics))
     return found
 
 
@@ -87,7 +87,7 @@ def write_feed(root: Path, base_url: str, output: Path, *, collection: Collectio
     if write_chapters:
         for entry in collection.entries:
             episode = sidecar_episode(entry.episode, {}, entry.page_url(base_url))
-            written, _diagnostics = sidecars(episode, entry.duration_ms, entry.audio.name)
+            written, _diagnostics = sidecars(episode, entry.audio.name)
             files.write_if_changed(output.parent / entry.key / "chapters.json",
                                    written["chapters.json"])
     return FeedResult(output, channel, collection, files.write_if_changed(output, xml))
@@ -114,8 +114,8 @@ def index_entries(entries: list[FeedEpisode], language: str) -> list[dict[str, o
             "href": files.url_path(entry.key) + "/index.html",
             "date_text": format_date(entry.episode.date, language) if entry.episode.date else None,
             "date_iso": entry.episode.date.isoformat() if entry.episode.date else None,
-            "duration_text": format_duration(entry.duration_ms),
-            "chapters": [c for c in page_chapters(entry.episode, entry.duration_ms, language, {})],
+            "duration_text": format_duration(entry.episode.duration_ms),
+            "chapters": [c for c in page_chapters(entry.episode, language, {})],
         })
     return rows
 
@@ -157,7 +157,7 @@ def publish_site(root: Path, site: Path, base_url: str, *, workers: int = 2, sna
                               artwork=str(artwork) if artwork else channel.artwork or None,
                               artist=channel.author or channel.title, album=channel.title)
         page = build_page(entry.audio, None, site / entry.key, options,
-                          loaded=(entry.episode, entry.duration_ms, entry.diagnostics))
+                          loaded=(entry.episode, entry.diagnostics))
         written += page.written
     language = channel.page_language
     site_files = {"page.css": static_file("page.css")}

@@ -28,8 +28,7 @@ def save_session(session: StudioSession, edits: list[EditedChapter]
     from podcast_tool.validate import validate
 
     episode = session.edited_episode(edits)
-    diagnostics = validate(episode, duration_ms=session.duration_ms,
-                           capabilities=session.audio_file.capabilities)
+    diagnostics = validate(episode, capabilities=session.audio_file.capabilities)
     if has_errors(diagnostics):
         errors = sum(d.severity is Severity.ERROR for d in diagnostics)
         raise ValidationFailed(ngettext("{count} error in the chapters; nothing was written",
@@ -47,7 +46,6 @@ def save_session(session: StudioSession, edits: list[EditedChapter]
         source_format = session.from_format if target == session.chapters_path else None
         result = pipeline.prepare(session.audio, target, from_format=source_format)
     else:
-        episode.duration_ms = session.duration_ms
         result = pipeline.TagResult(audio_file=session.audio_file, episode=episode,
                                     diagnostics=diagnostics)
     pipeline.write(result, WriteOptions(id3v2_version=session.id3v2_version))
@@ -63,8 +61,7 @@ def _outline_bytes(session: StudioSession, edits: list[EditedChapter], episode: 
     from podcast_tool.pipeline import decode_text, encode_like, read_text, text_format
 
     if session.kind == "document":
-        text, _ = get_format("outline").dump(episode, ExportOptions(
-            notation=session.notation, duration_ms=session.duration_ms))
+        text, _ = get_format("outline").dump(episode, ExportOptions(notation=session.notation))
         return text.encode("utf-8")
     assert session.chapters_path is not None
     raw = read_text(session.chapters_path)
@@ -74,8 +71,7 @@ def _outline_bytes(session: StudioSession, edits: list[EditedChapter], episode: 
     else:
         chapter_format = text_format(text, session.chapters_path, session.from_format)
         new_text, _ = chapter_format.dump(episode, ExportOptions(
-            audio_name=session.audio.name, notation=session.notation,
-            duration_ms=session.duration_ms))
+            audio_name=session.audio.name, notation=session.notation))
     return encode_like(raw, notes, new_text)
 
 
@@ -86,7 +82,6 @@ def _sidecars(session: StudioSession, episode: Episode) -> dict[str, tuple[Path,
     rendered = {}
     for name, path in sidecar_targets(session.audio, session.export):
         text, _ = get_format(name).dump(episode, ExportOptions(
-            audio_name=session.audio.name, notation=session.notation,
-            duration_ms=session.duration_ms))
+            audio_name=session.audio.name, notation=session.notation))
         rendered[name] = (path, text.encode("utf-8"))
     return rendered

@@ -214,7 +214,6 @@ class StudioSession:
         episode = self.edited_episode(edits)
         numbered = [replace(c, line=index + 1) for index, c in enumerate(episode.chapters)]
         diagnostics = validate(replace(episode, chapters=numbered, source=None),
-                               duration_ms=self.duration_ms,
                                capabilities=self.audio_file.capabilities)
         return {
             "diagnostics": [{**d.to_dict(), "chapter": d.line - 1 if d.line else None}

@@ -142,9 +142,10 @@ def test_two_chapter_lists_are_refused() -> None:
     ("psc", "\ufffe", "U\\+FFFE"),
 ])
 def test_titles_a_format_cannot_hold_are_refused_clearly(format_name: str, title: str, what: str) -> None:
-    episode = Episode([Chapter(0, "Avant"), Chapter(20_000, title, line=7)], source=Path("plan.md"))
+    episode = Episode([Chapter(0, "Avant"), Chapter(20_000, title, line=7)], source=Path("plan.md"),
+                      duration_ms=60_000)
     with pytest.raises(ChapterFormatError, match=what) as caught:
-        get_format(format_name).dump(episode, ExportOptions(duration_ms=60_000, audio_name="a.mp3"))
+        get_format(format_name).dump(episode, ExportOptions(audio_name="a.mp3"))
     assert (caught.value.path, caught.value.line) == ("plan.md", 7)
 
 
@@ -153,8 +154,8 @@ def test_titles_a_format_cannot_hold_are_refused_clearly(format_name: str, title
 @pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f", "\x85"])
 def test_control_characters_are_refused_by_line_formats(format_name: str, character: str) -> None:
     with pytest.raises(ChapterFormatError, match="cannot hold"):
-        get_format(format_name).dump(Episode([Chapter(0, f"a{character}b")]),
-                                     ExportOptions(duration_ms=60_000, audio_name="a.mp3"))
+        get_format(format_name).dump(Episode([Chapter(0, f"a{character}b")], duration_ms=60_000),
+                                     ExportOptions(audio_name="a.mp3"))
 
 
 def test_json_keeps_control_characters_escaped() -> None:

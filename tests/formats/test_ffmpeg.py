@@ -11,6 +11,7 @@ from podcast_tool.formats import ExportOptions, get_format
 from podcast_tool.model import Chapter, Episode
 from tests.conftest import ffmpeg_chapters, run_ffmpeg
 
+DURATION = 12_000
 EPISODE = Episode(
     chapters=[
         Chapter(0, "Accueil = ; # \\ « é »"),
@@ -18,12 +19,12 @@ EPISODE = Episode(
         Chapter(8_125, "Questions du public"),
     ],
     title="Travail Pair ; épisode #1",
+    duration_ms=DURATION,
 )
-DURATION = 12_000
 
 
 def remux_with_chapters(audio: Path, tmp_path: Path, out_ext: str) -> Path:
-    text, _ = get_format("ffmetadata").dump(EPISODE, ExportOptions(duration_ms=DURATION))
+    text, _ = get_format("ffmetadata").dump(EPISODE, ExportOptions())
     meta = tmp_path / "meta.txt"
     meta.write_text(text, encoding="utf-8")
     out = tmp_path / f"out.{out_ext}"

@@ -36,7 +36,7 @@ def test_markdown_matches_golden_file_and_reads_back_to_the_seed(golden) -> None
 @pytest.mark.parametrize("format_name", [*FORMATS, "markdown"])
 def test_the_seed_outline_round_trips_through_every_format(format_name: str) -> None:
     episode = parsed_seed()
-    loaded, _ = round_trip(episode, format_name, ExportOptions(duration_ms=SEED_DURATION))
+    loaded, _ = round_trip(episode, format_name, SEED_DURATION)
     assert (loaded_view(loaded.chapters, format_name, SEED_DURATION)
             == expected_for(episode, format_name, SEED_DURATION))
 

@@ -42,8 +42,9 @@ def test_json_warns_about_fields_of_the_wrong_type() -> None:
 
 
 def test_json_export_writes_end_times_only_where_written() -> None:
-    episode = Episode([Chapter(0, "A"), Chapter(10_000, "B", end_ms=20_000), Chapter(30_000, "C")])
-    text, _ = get_format("json").dump(episode, ExportOptions(duration_ms=40_000))
+    episode = Episode([Chapter(0, "A"), Chapter(10_000, "B", end_ms=20_000), Chapter(30_000, "C")],
+                      duration_ms=40_000)
+    text, _ = get_format("json").dump(episode, ExportOptions())
     assert text.count("endTime") == 1 and '"endTime": 20' in text
 
 
@@ -111,7 +112,8 @@ def test_webvtt_needs_an_end_for_the_last_chapter() -> None:
     with pytest.raises(ChapterFormatError, match="needs an end") as caught:
         get_format("vtt").dump(episode, ExportOptions())
     assert "--audio" in (caught.value.hint or "")
-    text, _ = get_format("vtt").dump(episode, ExportOptions(duration_ms=65_000))
+    episode.duration_ms = 65_000  # the recording's, as --audio gives it
+    text, _ = get_format("vtt").dump(episode, ExportOptions())
     assert text.endswith("00:00:10.000 --> 00:01:05.000\nB\n")
 
 
@@ -268,12 +270,13 @@ def test_youtube_takes_timestamp_lines_and_ignores_the_description() -> None:
 
 def test_youtube_rules_are_checked_on_export() -> None:
     youtube = get_format("youtube")
-    _, diagnostics = youtube.dump(Episode([Chapter(5_000, "A"), Chapter(9_000, "B")]),
-                                  ExportOptions(duration_ms=60_000))
+    _, diagnostics = youtube.dump(Episode([Chapter(5_000, "A"), Chapter(9_000, "B")],
+                                          duration_ms=60_000), ExportOptions())
     assert [d.code for d in diagnostics] == ["youtube-first-not-zero", "youtube-too-few",
                                              "youtube-too-short"]
-    three = Episode([Chapter(5_000, "A"), Chapter(20_000, "B"), Chapter(40_000, "C")])
-    text, diagnostics = youtube.dump(three, ExportOptions(add_zero_chapter=True, duration_ms=60_000))
+    three = Episode([Chapter(5_000, "A"), Chapter(20_000, "B"), Chapter(40_000, "C")],
+                    duration_ms=60_000)
+    text, diagnostics = youtube.dump(three, ExportOptions(add_zero_chapter=True))
     assert text.startswith("00:00 Introduction\n00:05 A\n")
     assert [d.code for d in diagnostics] == ["youtube-too-short"]  # 0:00 → 0:05 is 5 s
     assert "Introduction" in diagnostics[0].message

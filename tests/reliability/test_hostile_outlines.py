@@ -121,7 +121,8 @@ def read_like_the_cli(data: bytes, *, printed: bool = True) -> None:
         text, diagnostics = decode_text(data, Path("plan.md"))
         chapter_format = formats.guess_format(text, Path("plan.md"))
         episode, more = chapter_format.load(text, Path("plan.md"))
-        found = diagnostics + more + validate(episode, duration_ms=3_600_000)
+        episode.duration_ms = 3_600_000
+        found = diagnostics + more + validate(episode)
     except PodcastToolError:
         return
     if printed:
@@ -181,7 +182,8 @@ def one_input(data: bytes) -> None:
     try:
         text, _ = pipeline.decode_text(data, Path("plan.md"))
         episode, _ = formats.guess_format(text, Path("plan.md")).load(text, Path("plan.md"))
-        validate.validate(episode, duration_ms=3_600_000)
+        episode.duration_ms = 3_600_000
+        validate.validate(episode)
     except PodcastToolError:
         pass
 
