@@ -95,8 +95,12 @@ def _silence_between(speech: AudioSegment, start_ms: int, end_ms: int) -> AudioS
 
     before, after = speech[:start_ms], speech[end_ms:]
     silence = audio_segment_class().silent(duration=end_ms - start_ms, frame_rate=SAMPLE_RATE)
-    return (before.fade_out(min(PAUSE_FADE_MS, len(before))) + silence
-            + after.fade_in(min(PAUSE_FADE_MS, len(after))))
+    # pydub reads a fade of 0 ms as "no length given": a pause at a chunk's edge has no side.
+    if len(before):
+        before = before.fade_out(min(PAUSE_FADE_MS, len(before)))
+    if len(after):
+        after = after.fade_in(min(PAUSE_FADE_MS, len(after)))
+    return before + silence + after
 
 
 def synthesize_replay(

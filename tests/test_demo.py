@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+
 from click.testing import CliRunner
 
 from podcast_tool import demo
@@ -46,3 +48,24 @@ def test_the_snapper_finds_the_pauses_the_demo_planned(tmp_path):
     assert len(snapped) == len(pauses)
     for time, pause in zip(snapped, sorted(pauses, key=lambda p: p.start_ms), strict=True):
         assert pause.start_ms <= time <= pause.end_ms, (time, pause)
+
+
+def test_pauses_that_touch_a_chunk_edge_are_synthesised(tmp_path):
+    """A pause across a chunk boundary leaves one side of a chunk empty: nothing to fade there."""
+    import numpy as np
+
+    from podcast_tool.ffmpeg import ffmpeg_exe
+
+    chunk_ms = demo.CHUNK_SECONDS * 1000
+    pauses = [demo.Pause(chunk_ms - 1500, chunk_ms + 1500), demo.Pause(2 * chunk_ms - 800, 2 * chunk_ms)]
+    audio = demo.synthesize_replay(tmp_path / "edges.mp3", 2 * chunk_ms + 5000, pauses)
+    pcm = subprocess.run([ffmpeg_exe(), "-v", "error", "-i", str(audio), "-f", "s16le", "-ac", "1",
+                          "-ar", "8000", "-"], check=True, capture_output=True).stdout
+    samples = np.frombuffer(pcm, dtype="<i2").astype(np.float64)
+
+    def level(start_ms: int, end_ms: int) -> float:
+        return float(np.sqrt(np.mean(samples[start_ms * 8:end_ms * 8] ** 2)))
+
+    speech = level(5000, 20000)
+    for pause in pauses:  # the middle of each pause holds only the faint room tone
+        assert level(pause.start_ms + 200, pause.end_ms - 200) < speech / 10, pause
