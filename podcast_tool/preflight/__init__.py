@@ -2,7 +2,9 @@
 
 One module per app (``apple``, ``overcast``, ``castro``, ``pocketcasts``, ``antennapod``,
 ``kasts``, ``spotify``, ``youtube``, ``ffmpeg_players``, ``web``), each an ``App``: what it
-reads, then its rules as data, each citing where the app's behaviour is documented. The facts
+reads, then its rules as data, each citing where the app's behaviour is documented; apps that
+behave alike are built by one builder (``embedded_only`` for Castro and Overcast, the
+description rules in ``rules`` for Spotify, YouTube and Apple Podcasts). The facts
 (``facts.gather``) are read once from the audio file and the sidecars published with it.
 """
 

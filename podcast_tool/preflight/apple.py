@@ -13,7 +13,7 @@ from podcast_tool.preflight.readers import (
     id3_chapters,
     track_chapters,
 )
-from podcast_tool.preflight.rules import App, Finding, Reading, Rule, description_rules
+from podcast_tool.preflight.rules import App, Finding, Reading, Rule, description_start_rules
 
 #: Apple Podcasts for Creators, "Podcast artwork requirements": chapter art like show art.
 MAX_SIDE = 3000
@@ -92,9 +92,6 @@ def artwork(facts: Facts, reading: Reading) -> Finding | None:
                             max_side=MAX_SIDE))
 
 
-_spotify_like = description_rules("Apple Podcasts", min_seconds=0, short_hides_all=False,
-                                  title_chars=10_000, title_advice="")
-
 APP = App(
     key="apple",
     name=N_("Apple Podcasts"),
@@ -111,8 +108,7 @@ APP = App(
         # Apple Podcasts for Creators, artwork requirements: JPEG/PNG, RGB, up to 3000×3000.
         Rule("artwork", "Apple Podcasts for Creators: artwork requirements", artwork),
         # Apple Podcasts for Creators, "Add chapters": description chapters need 0:00 and 3+.
-        Rule("first-not-at-zero", "Apple Podcasts for Creators: chapters", _spotify_like[0]),
-        Rule("too-few", "Apple Podcasts for Creators: chapters", _spotify_like[1]),
+        *description_start_rules("Apple Podcasts", "Apple Podcasts for Creators: chapters"),
     ),
     none_hint=N_("tag an MP3 or M4A with the chapters"),
 )

@@ -155,15 +155,16 @@ def whole_seconds_note(app_name: str) -> Callable[[Facts, Reading], Finding | No
     return check
 
 
-def description_rules(app_name: str, *, min_seconds: int, short_hides_all: bool,
-                      title_chars: int, title_advice: str
-                      ) -> list[Callable[[Facts, Reading], Finding | None]]:
-    """Checks for chapters read from the description's timestamps (Spotify, YouTube)."""
+def _from_description(reading: Reading) -> bool:
+    return reading.source is not None and "description" in reading.source and bool(reading.chapters)
+
+
+def description_start_rules(app_name: str, source: str) -> tuple[Rule, Rule]:
+    """An app that lists the description's timestamps only from 0:00, and only three or more
+    (Spotify, YouTube, Apple Podcasts): its rules, documented in ``source``."""
 
     def first_at_zero(facts: Facts, reading: Reading) -> Finding | None:
-        if reading.source is None or "description" not in reading.source or not reading.chapters:
-            return None
-        if reading.chapters[0].start_ms < 1000:
+        if not _from_description(reading) or reading.chapters[0].start_ms < 1000:
             return None
         return Finding("first-not-at-zero", _("{app_name} shows description chapters only when the "
                                               "first starts at 0:00").format(
@@ -171,14 +172,20 @@ def description_rules(app_name: str, *, min_seconds: int, short_hides_all: bool,
                        chapters=[])
 
     def at_least_three(facts: Facts, reading: Reading) -> Finding | None:
-        if reading.source is None or "description" not in reading.source or not reading.chapters:
-            return None
-        if len(reading.chapters) >= 3:
+        if not _from_description(reading) or len(reading.chapters) >= 3:
             return None
         return Finding("too-few", _("{app_name} needs at least 3 chapters; there are "
                                     "{chapters_count}").format(
                                       app_name=app_name, chapters_count=len(reading.chapters)),
                        hint=_("add chapters"), chapters=[])
+
+    return Rule("first-not-at-zero", source, first_at_zero), Rule("too-few", source, at_least_three)
+
+
+def length_rules(app_name: str, source: str, *, min_seconds: int, short_hides_all: bool,
+                 title_chars: int, title_advice: str) -> tuple[Rule, Rule]:
+    """An app that wants chapters of ``min_seconds`` or more (showing none when
+    ``short_hides_all``) and titles of at most ``title_chars`` characters (Spotify, YouTube)."""
 
     def long_enough(facts: Facts, reading: Reading) -> Finding | None:
         chapters = reading.chapters
@@ -209,4 +216,4 @@ def description_rules(app_name: str, *, min_seconds: int, short_hides_all: bool,
                        problem=False,
                        hint=_("shorten the titles, or put the detail in the description"))
 
-    return [first_at_zero, at_least_three, long_enough, titles_fit]
+    return Rule("too-short", source, long_enough), Rule("long-titles", source, titles_fit)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from podcast_tool.i18n import N_
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import from_sidecar
-from podcast_tool.preflight.rules import App, Reading, Rule, description_rules
+from podcast_tool.preflight.rules import App, Reading, description_start_rules, length_rules
 
 SOURCE = "Spotify for Creators: chapters (Podlove Simple Chapters, description timestamps)"
 MIN_SECONDS = 30
@@ -19,10 +19,6 @@ def read(facts: Facts) -> Reading:
     return from_sidecar(facts.sidecar("description"))
 
 
-_first, _three, _long, _titles = description_rules(
-    "Spotify", min_seconds=MIN_SECONDS, short_hides_all=False, title_chars=TITLE_CHARACTERS,
-    title_advice=N_("recommends titles under"))
-
 APP = App(
     key="spotify",
     name=N_("Spotify"),
@@ -33,11 +29,10 @@ APP = App(
     reads_audio=False,
     rules=(
         # Spotify for Creators, chapters: the first timestamp at 0:00, at least three.
-        Rule("first-not-at-zero", SOURCE, _first),
-        Rule("too-few", SOURCE, _three),
+        *description_start_rules("Spotify", SOURCE),
         # Spotify for Creators, chapters: chapters of 30 s or more, titles under 40 characters.
-        Rule("too-short", SOURCE, _long),
-        Rule("long-titles", SOURCE, _titles),
+        *length_rules("Spotify", SOURCE, min_seconds=MIN_SECONDS, short_hides_all=False,
+                      title_chars=TITLE_CHARACTERS, title_advice=N_("recommends titles under")),
     ),
     none_hint=N_("put the chapters in the episode description (export --format youtube "
                  "--add-zero-chapter) or publish Podlove chapters"),

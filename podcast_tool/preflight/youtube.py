@@ -5,7 +5,7 @@ from __future__ import annotations
 from podcast_tool.i18n import N_
 from podcast_tool.preflight.facts import Facts
 from podcast_tool.preflight.readers import from_sidecar
-from podcast_tool.preflight.rules import App, Reading, Rule, description_rules
+from podcast_tool.preflight.rules import App, Reading, description_start_rules, length_rules
 
 SOURCE = "YouTube Help: video chapters"
 MIN_SECONDS = 10
@@ -17,10 +17,6 @@ def read(facts: Facts) -> Reading:
     return from_sidecar(facts.sidecar("description"))
 
 
-_first, _three, _long, _titles = description_rules(
-    "YouTube", min_seconds=MIN_SECONDS, short_hides_all=True, title_chars=TITLE_CHARACTERS,
-    title_advice=N_("shows titles only to about"))
-
 APP = App(
     key="youtube",
     name=N_("YouTube"),
@@ -29,12 +25,11 @@ APP = App(
     read=read,
     reads_audio=False,
     rules=(
-        # YouTube Help, "video chapters": the first at 0:00, three or more, each 10 s or longer.
-        Rule("first-not-at-zero", SOURCE, _first),
-        Rule("too-few", SOURCE, _three),
-        Rule("too-short", SOURCE, _long),
-        # Titles in the chapter list are cut with an ellipsis past about 49 characters.
-        Rule("long-titles", SOURCE, _titles),
+        # YouTube Help, "video chapters": the first at 0:00, three or more, each 10 s or longer;
+        # titles in the chapter list are cut with an ellipsis past about 49 characters.
+        *description_start_rules("YouTube", SOURCE),
+        *length_rules("YouTube", SOURCE, min_seconds=MIN_SECONDS, short_hides_all=True,
+                      title_chars=TITLE_CHARACTERS, title_advice=N_("shows titles only to about")),
     ),
     none_hint=N_("paste the chapters into the description (export --format youtube "
                  "--add-zero-chapter)"),
