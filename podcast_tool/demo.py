@@ -25,6 +25,8 @@ from podcast_tool.model import Episode, effective_ends
 if TYPE_CHECKING:
     from pydub import AudioSegment
 
+    from podcast_tool.pipeline import TagResult
+
 SAMPLE_RATE = 16_000
 CHUNK_SECONDS = 30
 #: Amplitude of the room tone heard in breaths and pauses (about -54 dBFS).
@@ -156,3 +158,29 @@ def synthesize_replay(
             encoder.wait()
         partial.unlink(missing_ok=True)
     return path
+
+
+@dataclass
+class DemoReplay:
+    path: Path
+    #: False when an existing replay was tagged again rather than synthesized.
+    synthesized: bool
+    #: The outline's chapters as written into the replay, and what tagging noted.
+    tagged: TagResult
+    #: The chapters read back from the replay's own file.
+    read_back: Episode
+
+
+def make_demo(outline: Path, output: Path, *, fresh: bool = False,
+              progress: Callable[[int, int], None] | None = None) -> DemoReplay:
+    """Synthesize the replay of ``outline`` at ``output`` (unless it exists and not ``fresh``),
+    tag it from the outline through the pipeline and read its chapters back."""
+    from podcast_tool import pipeline
+
+    episode = pipeline.load_chapters(outline)[0]
+    synthesized = fresh or not output.exists()
+    if synthesized:
+        duration_ms, pauses = plan_replay(episode)
+        synthesize_replay(output, duration_ms, pauses, title=episode.title, progress=progress)
+    tagged = pipeline.write(pipeline.prepare(output, outline))
+    return DemoReplay(output, synthesized, tagged, pipeline.load_chapters(output)[0])

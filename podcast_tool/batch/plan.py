@@ -98,7 +98,16 @@ def _scan(folder: Path, extensions: frozenset[str] | tuple[str, ...]) -> dict[st
     return found
 
 
+def _require_known_format(options: RecordingOptions) -> None:
+    """An unknown ``--from`` is a usage error before any pairing or reading."""
+    if options.from_format:
+        from podcast_tool.formats import get_format
+
+        get_format(options.from_format)
+
+
 def plan_folder(root: Path, options: RecordingOptions, *, allow_outside: bool = False) -> BatchPlan:
+    _require_known_format(options)
     if not root.is_dir():
         raise UsageError(_("not a folder"), path=root)
     audio_dir, chapters_dir = root / "audio", root / "chapters"
@@ -162,6 +171,7 @@ class ManifestEntry:
 
 def plan_manifest(manifest: Path, root: Path, defaults: RecordingOptions, *,
                   allow_outside: bool = False) -> BatchPlan:
+    _require_known_format(defaults)
     if not root.is_dir():
         raise UsageError(_("not a folder"), path=root)
     try:

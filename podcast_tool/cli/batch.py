@@ -89,10 +89,7 @@ def command(root: Path, manifest: Path | None, snap: bool, export: str | None,
             clock_start: int | None) -> None:
     from podcast_tool.batch.plan import parse_export, plan_folder, plan_manifest
     from podcast_tool.batch.report import RecordingOptions, RunSettings
-    from podcast_tool.formats import get_format
 
-    if from_format:
-        get_format(from_format)
     version = None if id3v2_version == "keep" else int(id3v2_version)
     options = RecordingOptions(snap=snap, id3v2_version=version, from_format=from_format,
                                export=parse_export(export or ""), clock_start_ms=clock_start,

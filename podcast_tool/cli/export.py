@@ -45,11 +45,10 @@ def command(source: Path, format_name: str | None, from_format: str | None, outp
             clock_start: int | None) -> None:
     from podcast_tool import pipeline
     from podcast_tool.errors import ValidationFailed
-    from podcast_tool.formats import format_for_output
 
     try:
         text, diagnostics = pipeline.export(
-            source, format_name or format_for_output(output), from_format=from_format,
+            source, format_name, output=output, from_format=from_format,
             audio=audio, notation=notation, add_zero_chapter=add_zero_chapter,
             zero_chapter_title=zero_title, snippet=snippet, clock_start_ms=clock_start)
     except ValidationFailed as error:
@@ -58,7 +57,3 @@ def command(source: Path, format_name: str | None, from_format: str | None, outp
     print_diagnostics([d for d in diagnostics if d.severity.value != "info"])
     if output is None:
         click.echo(text, nl=False)
-        return
-    from podcast_tool.safewrite import write_file
-
-    write_file(output, text.encode("utf-8"))

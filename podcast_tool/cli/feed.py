@@ -29,7 +29,7 @@ def command(root: Path, base_url: str | None, output: Path | None, init: bool) -
     from podcast_tool.publish.channel import init_channel
 
     if init:
-        path = init_channel(root, _outline_language(root))
+        path = init_channel(root)
         stdout_console().print(_("{path}: written; fill in the podcast's details").format(
             path=shown(str(path))))
         return
@@ -45,16 +45,3 @@ def command(root: Path, base_url: str | None, output: Path | None, init: bool) -
         state=_("written") if result.written else _("unchanged")))
     if result.collection.failures:
         sys.exit(1)
-
-
-def _outline_language(root: Path) -> str:
-    from podcast_tool.errors import PodcastToolError
-    from podcast_tool.pipeline import load_chapters
-    from podcast_tool.publish.strings import guess_language
-
-    for outline in sorted((root / "chapters").glob("*.md"))[:1]:
-        try:
-            return guess_language(load_chapters(outline)[0])
-        except PodcastToolError:
-            break
-    return "fr"

@@ -19,7 +19,7 @@ FEATURE_HEADINGS = {"end": N_("end"), "description": N_("descr."), "url": N_("li
 def command() -> None:
     from rich.table import Table
 
-    from podcast_tool.formats import FEATURES, all_formats
+    from podcast_tool.pipeline import FEATURES, all_formats
 
     table = Table(title=_("Chapter formats"), title_justify="left",
                   caption=_("Every format keeps start times and titles. end: end times; descr.: "

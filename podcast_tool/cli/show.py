@@ -26,15 +26,10 @@ from podcast_tool.i18n import N_, _
               help=N_("Chapter format of SOURCE when it is not audio (default: detected)."))
 @handles_errors
 def command(source: Path, as_json: bool, from_format: str | None) -> None:
-    from dataclasses import replace
+    from podcast_tool import pipeline
 
-    from podcast_tool.model import Severity
-    from podcast_tool.pipeline import load_chapters
-    from podcast_tool.validate import character_diagnostics
-
-    episode = load_chapters(source, from_format)[0]
-    # Shown as U+FFFD; said once, as a warning: show only reads.
-    print_diagnostics([replace(d, severity=Severity.WARNING) for d in character_diagnostics(episode)])
+    episode, diagnostics = pipeline.show(source, from_format)
+    print_diagnostics(diagnostics)
     if as_json:
         print_json(episode_to_dict(episode))
         return

@@ -24,7 +24,7 @@ from podcast_tool.errors import UsageError
 from podcast_tool.i18n import N_, _, ngettext
 
 if TYPE_CHECKING:
-    from typing import Any
+    from podcast_tool.pipeline import ConversionPlan
 
 
 @click.command("tag", cls=Command,
@@ -71,29 +71,27 @@ def command(audio: Path, chapters: Path, from_format: str | None, id3v2_version:
     if output is None:
         raise UsageError(_("--to needs -o OUT: the converted copy is a new file, the original "
                            "is never replaced"))
-    from podcast_tool.convert import convert, plan_conversion
+    from podcast_tool import pipeline
 
-    plan = plan_conversion(audio, output, to)
+    plan = pipeline.plan_conversion(audio, output, to)
     stderr_console().print(f"{shown(plan.describe())}")
     if dry_run:
         stdout_console().print(_("dry run: {output} would be made, then tagged; nothing was "
                                  "written").format(output=shown(str(output))))
         sys.exit(0)
-    _convert_with_progress(plan, convert)
-    try:
-        _tag(output, chapters, from_format, id3v2_version, gap_title, False, snap, window,
+    _convert_with_progress(plan)
+    with pipeline.tagging_the_copy(plan) as copy:
+        _tag(copy, chapters, from_format, id3v2_version, gap_title, False, snap, window,
              min_pause, clock_start)
-    except BaseException:
-        # The copy is ours and was never tagged: do not leave it behind as if it were.
-        output.unlink(missing_ok=True)
-        raise
 
 
-def _convert_with_progress(plan: Any, convert: Any) -> None:
+def _convert_with_progress(plan: ConversionPlan) -> None:
     """The conversion, with a progress bar on a terminal (and silence in a log)."""
+    from podcast_tool import pipeline
+
     console = stderr_console()
     if not console.is_terminal:
-        convert(plan)
+        pipeline.convert(plan)
         return
     from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
@@ -101,17 +99,16 @@ def _convert_with_progress(plan: Any, convert: Any) -> None:
     with Progress(TextColumn(converting), BarColumn(), TextColumn("{task.percentage:>3.0f} %"),
                   TimeRemainingColumn(), console=console, transient=True) as progress:
         task = progress.add_task(converting, total=plan.duration_ms or None)
-        convert(plan, lambda done_ms: progress.update(task, completed=done_ms))
+        pipeline.convert(plan, lambda done_ms: progress.update(task, completed=done_ms))
 
 
 def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
          gap_title: str, dry_run: bool, snap: bool, window: float | None,
          min_pause: float | None, clock_start: int | None) -> None:
     from podcast_tool import pipeline
+    from podcast_tool.errors import ValidationFailed
 
     options = pipeline.snap_options(window, min_pause) if snap else None
-    from podcast_tool.containers import WriteOptions
-    from podcast_tool.errors import ValidationFailed
 
     console = stdout_console()
     try:
@@ -138,14 +135,12 @@ def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: st
                                    target=shown(str(target))))
 
     version = None if id3v2_version == "keep" else int(id3v2_version)
-    pipeline.write(result, WriteOptions(id3v2_version=version, on_lock_wait=say_waiting,
-                                        gap_title=gap_title))
+    pipeline.write(result, pipeline.WriteOptions(id3v2_version=version, on_lock_wait=say_waiting,
+                                                 gap_title=gap_title), preflight=True)
     print_diagnostics(result.diagnostics)
     console.print(chapter_table(result.episode))
     count = len(result.episode.chapters)
     console.print(ngettext("wrote {count} chapter to {audio}", "wrote {count} chapters to {audio}",
                            count).format(count=count, audio=shown(str(audio))))
-    from podcast_tool.preflight import summary_after_tagging
-
     console.print(_("{summary} (details: podcast-tool preflight)").format(
-        summary=shown(summary_after_tagging(audio))))
+        summary=shown(result.preflight or "")))

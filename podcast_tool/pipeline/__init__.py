@@ -2,9 +2,13 @@
 
 Chapters come from whatever the user names: an outline, a sidecar, or an audio file.
 ``services`` holds what the commands (and the studio, the publisher) call; ``outline_io``
-reads a chapter text file once and writes a corrected outline back.
+reads a chapter text file once and writes a corrected outline back. A command reaches the
+containers, the formats, snapping and safe writes only through the names listed here (or
+through the feature it fronts: batch, publish, preflight, studio, demo).
 """
 
+from podcast_tool.containers import WriteOptions
+from podcast_tool.formats import FEATURES, all_formats
 from podcast_tool.pipeline.outline_io import (
     MAX_TEXT_BYTES,
     OutlineText,
@@ -20,22 +24,28 @@ from podcast_tool.pipeline.outline_io import (
 from podcast_tool.pipeline.services import (
     MIN_RECORDING_MS,
     CheckResult,
+    ConversionPlan,
     SnapResult,
     TagResult,
     check,
+    convert,
     export,
     load_chapters,
+    plan_conversion,
     prepare,
     require_writable_text,
+    show,
     snap,
     snap_options,
     strip,
+    tagging_the_copy,
     write,
 )
 
 __all__ = [
-    "MAX_TEXT_BYTES", "MIN_RECORDING_MS", "CheckResult", "OutlineText", "SnapResult", "TagResult",
-    "check", "decode_text", "encode_like", "export", "load_chapters", "parse_outline", "prepare",
-    "read_document", "read_outline", "read_text", "require_writable_text", "snap", "snap_options",
-    "strip", "text_format", "write", "write_corrected",
+    "FEATURES", "MAX_TEXT_BYTES", "MIN_RECORDING_MS", "CheckResult", "ConversionPlan",
+    "OutlineText", "SnapResult", "TagResult", "WriteOptions", "all_formats", "check", "convert",
+    "decode_text", "encode_like", "export", "load_chapters", "parse_outline", "plan_conversion",
+    "prepare", "read_document", "read_outline", "read_text", "require_writable_text", "show",
+    "snap", "snap_options", "strip", "tagging_the_copy", "text_format", "write", "write_corrected",
 ]

@@ -7,12 +7,16 @@ functions and show the result; nothing here prints.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from podcast_tool import containers
+from podcast_tool import convert as conversion
 from podcast_tool.containers import WriteOptions
+from podcast_tool.convert import ConversionPlan
 from podcast_tool.errors import (
     AudioFileError,
     PodcastToolError,
@@ -121,17 +125,30 @@ def check(source: str | Path, audio: str | Path | None = None, *,
     return CheckResult(episode, diagnostics)
 
 
-def export(source: str | Path, format_name: str, *, from_format: str | None = None,
-           audio: str | Path | None = None, notation: str | None = None,
-           add_zero_chapter: bool = False, zero_chapter_title: str = "Introduction",
-           snippet: bool = False, clock_start_ms: int | None = None) -> tuple[str, list[Diagnostic]]:
+def show(source: str | Path, from_format: str | None = None) -> tuple[Episode, list[Diagnostic]]:
+    """The chapters stored in ``source``, and its broken characters as warnings (``show`` only
+    reads, so they are not errors; they are shown as U+FFFD)."""
+    from dataclasses import replace
+
+    episode = load_chapters(source, from_format)[0]
+    return episode, [replace(d, severity=Severity.WARNING) for d in character_diagnostics(episode)]
+
+
+def export(source: str | Path, format_name: str | None = None, *, output: str | Path | None = None,
+           from_format: str | None = None, audio: str | Path | None = None,
+           notation: str | None = None, add_zero_chapter: bool = False,
+           zero_chapter_title: str = "Introduction", snippet: bool = False,
+           clock_start_ms: int | None = None) -> tuple[str, list[Diagnostic]]:
     """The chapters of ``source`` rendered in ``format_name``, and what reading and rendering noted.
 
-    ``notation`` None keeps the source's ("fr" or "clock"), else clock.
+    ``format_name`` None: the one ``output``'s extension names, else JSON. With ``output``, the
+    text is also written there (safely). ``notation`` None keeps the source's ("fr" or "clock"),
+    else clock.
     """
-    from podcast_tool.formats import ExportOptions, get_format
+    from podcast_tool.formats import ExportOptions, format_for_output, get_format
 
-    target = get_format(format_name)
+    output = Path(output) if output is not None else None
+    target = get_format(format_name or format_for_output(output))
     if from_format is not None:
         get_format(from_format)  # an unknown name is a usage error before any reading
     source = Path(source)
@@ -151,6 +168,10 @@ def export(source: str | Path, format_name: str, *, from_format: str | None = No
         from podcast_tool.formats.common import hidden_chapters_note
 
         more += hidden_chapters_note(episode.chapters, target.label, None)
+    if output is not None:
+        from podcast_tool.safewrite import write_file
+
+        write_file(output, text.encode("utf-8"))
     return text, diagnostics + more
 
 
@@ -169,6 +190,8 @@ class TagResult:
     written: bool = False
     #: Snap report rows when snapping ran (see podcast_tool.snap.placement).
     snap_report: Any = None
+    #: The one-line preflight of the file written, when ``write`` was asked for it.
+    preflight: str | None = None
 
     @property
     def audio(self) -> Path:
@@ -225,10 +248,16 @@ def prepare(
     return result
 
 
-def write(result: TagResult, options: WriteOptions | None = None) -> TagResult:
+def write(result: TagResult, options: WriteOptions | None = None, *,
+          preflight: bool = False) -> TagResult:
+    """Write the prepared chapters; with ``preflight``, then read the file back as apps will."""
     report = result.audio_file.write(result.episode, options)
     result.diagnostics += report.diagnostics
     result.written = True
+    if preflight:
+        from podcast_tool.preflight import summary_after_tagging
+
+        result.preflight = summary_after_tagging(result.audio)
     return result
 
 
@@ -296,3 +325,26 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
         diagnostics += write_corrected(source, written, episode, snapped,
                                        clock_start_ms=clock_start_ms or 0)
     return SnapResult(episode, snapped, diagnostics, report, written)
+
+
+def plan_conversion(audio: str | Path, output: str | Path, to: str) -> ConversionPlan:
+    """How ``audio`` becomes a new ``to`` file at ``output`` (its audio copied as it is when the
+    new container can hold it, else converted); nothing is written yet."""
+    return conversion.plan_conversion(audio, output, to)
+
+
+def convert(plan: ConversionPlan, on_progress: Callable[[int], None] | None = None) -> None:
+    """Make the copy ``plan`` describes; ``on_progress`` gets the milliseconds of audio done."""
+    conversion.convert(plan, on_progress)
+
+
+@contextmanager
+def tagging_the_copy(plan: ConversionPlan) -> Iterator[Path]:
+    """The converted copy, to tag in the ``with`` block; if tagging it fails the copy goes, so
+    an untagged copy is never left behind as if it were the tagged one (it is ours, not the
+    user's: the original is never touched)."""
+    try:
+        yield plan.target
+    except BaseException:
+        plan.target.unlink(missing_ok=True)
+        raise

@@ -7,7 +7,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from podcast_tool.errors import UsageError
+from podcast_tool.errors import PodcastToolError, UsageError
 from podcast_tool.i18n import _
 
 CHANNEL_FILE = "podcast.toml"
@@ -64,12 +64,30 @@ def toml_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def init_channel(root: Path, language: str) -> Path:
-    """Write a ``podcast.toml`` with defaults and comments; never over an existing one."""
+def outlines_language(root: Path) -> str:
+    """The language ROOT's outlines are written in (its first outline's), French by default."""
+    from podcast_tool.pipeline import load_chapters
+    from podcast_tool.publish.strings import guess_language
+
+    for outline in sorted((root / "chapters").glob("*.md"))[:1]:
+        try:
+            return guess_language(load_chapters(outline)[0])
+        except PodcastToolError:
+            break
+    return "fr"
+
+
+def init_channel(root: Path, language: str | None = None) -> Path:
+    """Write a ``podcast.toml`` with defaults and comments; never over an existing one.
+
+    ``language`` None: the outlines' (see ``outlines_language``).
+    """
     path = root / CHANNEL_FILE
     if path.exists():
         raise UsageError(_("already exists; edit it, or remove it to start again"), path=path)
     from podcast_tool.safewrite import write_file
+
+    language = language or outlines_language(root)
 
     name = root.resolve().name.replace("-", " ").replace("_", " ").strip() or "Podcast"
     text = TEMPLATE.format(title=toml_string(name[:1].upper() + name[1:]),

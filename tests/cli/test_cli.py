@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -149,9 +150,34 @@ def test_commands_share_only_the_cli_helpers():
         assert not others, f"{path.name} imports {sorted(others)}"
 
 
-def test_only_the_cli_imports_click_and_rich():
-    for path in sorted((ROOT / "podcast_tool").rglob("*.py")):
-        if "cli" in path.relative_to(ROOT / "podcast_tool").parts:
+#: What a command module may import from the package: the shared CLI helpers, the service
+#: layer (``pipeline``, and the feature a command fronts: batch, publish, preflight, studio, demo),
+#: and the leaves every layer uses (errors, messages, the chapter model, time formatting).
+SERVICE_LAYER = ("podcast_tool.cli", "podcast_tool.pipeline", "podcast_tool.batch",
+                 "podcast_tool.publish", "podcast_tool.preflight", "podcast_tool.studio",
+                 "podcast_tool.demo", "podcast_tool.errors", "podcast_tool.i18n", "podcast_tool.model",
+                 "podcast_tool.outline.timecodes")
+SHARED_CLI_MODULES = ("__init__.py", "common.py", "tables.py", "localized.py")
+
+
+def test_commands_reach_the_core_only_through_the_service_layer():
+    """No command orchestrates: containers, formats, snapping, validation and safe writes are
+    reached through ``pipeline`` (or the feature's own service), never put together in cli/."""
+    for path in sorted((ROOT / "podcast_tool" / "cli").glob("*.py")):
+        if path.name in SHARED_CLI_MODULES:
+            continue
+        core = {name for name in _imported_modules(path)
+                if name.startswith("podcast_tool.")
+                and not any(name == allowed or name.startswith(allowed + ".")
+                            for allowed in SERVICE_LAYER)}
+        assert not core, f"{path.name} imports {sorted(core)}"
+
+
+def test_only_the_cli_and_the_studio_server_import_click_and_rich():
+    package = ROOT / "podcast_tool"
+    for path in sorted(package.rglob("*.py")):
+        relative = path.relative_to(package)
+        if relative.parts[0] == "cli" or relative == Path("studio", "server.py"):
             continue
         ui = {name for name in _imported_modules(path) if name.split(".")[0] in ("click", "rich")}
         assert not ui, f"{path.relative_to(ROOT)} imports {sorted(ui)}"
