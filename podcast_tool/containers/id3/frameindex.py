@@ -6,7 +6,7 @@ The index is one walk of the frame headers (4 bytes a frame, never the audio): t
 scanned for sync bytes with numpy and the chain of frames followed in Python, so a
 2.5-hour file costs a fraction of a decode. Junk between frames is skipped as ffmpeg's
 demuxer skips it; the walk stops at a trailing tag, at a frame cut short and at a change of
-stream (sample rate, layer), as ``stream_length`` does.
+stream (sample rate, layer); ``stream_length`` counts the frames of the same walk.
 
 ``header`` keeps the Xing/Info/VBRI frame: ffmpeg reads the encoder delay and padding from
 it. A window decoded from frame ``n`` with that frame put in front of it is trimmed by ffmpeg
@@ -27,10 +27,10 @@ from podcast_tool.containers.id3.mpeg import (
     _STREAM_MASK,
     _TAG_MARKERS,
     Frame,
-    _audio_end,
     _first_frame,
+    locate_stream,
+    map_file,
     parse_frame,
-    vbr_header,
 )
 
 if TYPE_CHECKING:
@@ -147,25 +147,19 @@ def build_index(path: Path, start: int = 0) -> FrameIndex | None:
     import numpy as np
 
     with open(path, "rb") as handle:
-        try:
-            data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        except ValueError:  # an empty file cannot be mapped
-            return None
+        data = map_file(handle)
+    if data is None:
+        return None
     with data:
-        end = _audio_end(data, start)
-        first = _first_frame(data, start, end)
-        if first is None:
+        stream = locate_stream(data, start)
+        if stream is None:
             return None
-        header = b""
-        audio: Frame | None = first
-        if vbr_header(data, first) is not None:
-            header = bytes(data[first.offset:first.offset + first.size])
-            audio = parse_frame(data, first.offset + first.size)
-        offsets: list[np.ndarray] = []
+        first = stream.first
+        header = bytes(data[first.offset:first.offset + first.size]) if stream.vbr else b""
+        found = np.zeros(0, dtype=np.int64)
         stop = first.offset + first.size
-        if audio is not None and audio.header & _STREAM_MASK == first.header & _STREAM_MASK:
-            stop = _walk(data, audio, end, offsets)
-        found = np.concatenate(offsets) if offsets else np.zeros(0, dtype=np.int64)
+        if stream.audio is not None:
+            found = frame_offsets(data, stream.audio, stream.end)
         contiguous = first.offset == start
         if len(found):
             stop = int(found[-1]) + _size_at(data, int(found[-1]))
@@ -175,15 +169,24 @@ def build_index(path: Path, start: int = 0) -> FrameIndex | None:
         return FrameIndex(first.sample_rate, first.samples, header, found, stop, contiguous)
 
 
-def _walk(data: mmap.mmap, first: Frame, end: int, offsets: list[np.ndarray]) -> int:
-    """Collect the offset of every frame from ``first`` on; return where the last one ends."""
+def frame_offsets(data: mmap.mmap, first: Frame, end: int) -> np.ndarray:
+    """The offset of every frame of ``first``'s stream from ``first`` on, up to ``end``.
+
+    Walked bytes are dropped from memory as the walk goes: the map would otherwise fill RSS.
+    """
     import numpy as np
 
     stream = first.header & _STREAM_MASK
     sizes = _frame_sizes(first.version, first.layer, first.sample_rate)
     padding = 4 if first.layer == 1 else 1
+    offsets: list[np.ndarray] = []
     position = first.offset
+    released = position - position % mmap.PAGESIZE
     while position + 4 <= end:
+        upto = position - position % mmap.PAGESIZE
+        if upto > released:
+            data.madvise(mmap.MADV_DONTNEED, released, upto - released)
+            released = upto
         scanned = min(end, position + _SCAN_BYTES)
         starts, lengths = _candidates(data, position, scanned, stream, sizes, padding)
         if not len(starts) or int(starts[0]) != position:
@@ -212,8 +215,7 @@ def _walk(data: mmap.mmap, first: Frame, end: int, offsets: list[np.ndarray]) ->
             number = successor[number]
         found = np.concatenate(runs)
         if int(after[number]) > end:
-            found = found[:-1]  # the last frame is cut short
-            offsets.append(starts[found])
+            offsets.append(starts[found[:-1]])  # the last frame is cut short
             break
         offsets.append(starts[found])
         position = int(after[number])
@@ -221,7 +223,7 @@ def _walk(data: mmap.mmap, first: Frame, end: int, offsets: list[np.ndarray]) ->
             position = _resync(data, position, end, stream)
             if position < 0:
                 break
-    return position
+    return np.concatenate(offsets) if offsets else np.zeros(0, dtype=np.int64)
 
 
 def _resync(data: mmap.mmap, position: int, end: int, stream: int) -> int:

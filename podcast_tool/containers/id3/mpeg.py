@@ -8,7 +8,8 @@ interrupted upload) still claims its full length.
 
 ``stream_length`` reads the headers only (4 bytes a frame, never the audio):
 when a Xing/VBRI header gives both a frame count and a byte count that the file
-really holds, it is trusted; otherwise every frame header is walked, which is
+really holds, it is trusted; otherwise every frame header is walked, by the same
+walk that indexes the frames for seeking (``frameindex.frame_offsets``), which is
 linear in the file size and bounded by it (the file is memory-mapped, not read
 into memory).
 """
@@ -35,8 +36,6 @@ _STREAM_MASK = 0xFFFE0C00
 _TAG_MARKERS = (b"TAG", b"APETAGEX", b"LYRICS", b"ID3")
 #: Junk (bytes that are no frame) skipped before giving up on finding more frames.
 MAX_JUNK_BYTES = 1 << 20
-#: Walked bytes are dropped from memory in steps of this size (the map would otherwise fill RSS).
-_RELEASE_STEP = 16 << 20
 #: A header's byte count counts as "all there" within this margin (a last frame, a tag).
 _BYTES_SLACK = 4096
 
@@ -154,62 +153,61 @@ def _first_frame(data: mmap.mmap, start: int, end: int) -> Frame | None:
     return None
 
 
-def _walk(data: mmap.mmap, first: Frame, end: int) -> int:
-    """Samples in the whole frames from ``first`` on (junk between frames is skipped)."""
-    stream = first.header & _STREAM_MASK
-    # Frames of a stream share a handful of headers: decode each once.
-    known: dict[int, tuple[int, int]] = {}
-    samples = 0
-    position = first.offset
-    released = position - position % mmap.PAGESIZE
-    while position + 4 <= end:
-        if position - released > _RELEASE_STEP:
-            upto = position - position % mmap.PAGESIZE
-            data.madvise(mmap.MADV_DONTNEED, released, upto - released)
-            released = upto
-        header = int.from_bytes(data[position:position + 4], "big")
-        sizes = known.get(header)
-        if sizes is None and header & _STREAM_MASK == stream:
-            frame = parse_frame(data, position)
-            if frame is not None:
-                sizes = known[header] = (frame.size, frame.samples)
-        if sizes is not None:
-            if position + sizes[0] > end:
-                break  # the last frame is cut short
-            samples += sizes[1]
-            position += sizes[0]
-            continue
-        if bytes(data[position:position + 8]).startswith(_TAG_MARKERS):
-            break
-        resync = _first_frame(data, position + 1, end)
-        if resync is None or resync.header & _STREAM_MASK != stream:
-            break
-        position = resync.offset
-    return samples
+@dataclass(frozen=True)
+class StreamStart:
+    """Where an MPEG audio stream stands in a file: what every reading of its frames starts from."""
+
+    #: Where the audio ends (before a trailing ID3v1 or APEv2 tag).
+    end: int
+    #: The first frame (the Xing/Info/VBRI frame, when there is one).
+    first: Frame
+    vbr: VbrHeader | None
+    #: The first frame of audio (None: a header frame followed by nothing of its stream).
+    audio: Frame | None
+
+
+def locate_stream(data: mmap.mmap, start: int) -> StreamStart | None:
+    """The stream at or after byte ``start`` of a mapped file (None: no frames)."""
+    end = _audio_end(data, start)
+    first = _first_frame(data, start, end)
+    if first is None:
+        return None
+    header = vbr_header(data, first)
+    audio: Frame | None = first
+    if header is not None:
+        # The header frame is silent; the audio starts after it.
+        audio = parse_frame(data, first.offset + first.size)
+        if audio is not None and audio.header & _STREAM_MASK != first.header & _STREAM_MASK:
+            audio = None
+    return StreamStart(end, first, header, audio)
+
+
+def map_file(handle: BinaryIO) -> mmap.mmap | None:
+    """The whole file mapped read-only (None for an empty file, which cannot be mapped)."""
+    try:
+        return mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+    except ValueError:
+        return None
 
 
 def stream_length(handle: BinaryIO, start: int) -> StreamLength | None:
     """The length of the MPEG audio stream that starts at or after ``start`` (None: no frames)."""
-    try:
-        data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-    except ValueError:  # an empty file cannot be mapped
+    data = map_file(handle)
+    if data is None:
         return None
     with data:
-        end = _audio_end(data, start)
-        first = _first_frame(data, start, end)
-        if first is None:
+        stream = locate_stream(data, start)
+        if stream is None:
             return None
-        header = vbr_header(data, first)
+        first, header = stream.first, stream.vbr
         header_ms = None
         if header is not None and header.frames:
             header_ms = round(header.frames * first.samples * 1000 / first.sample_rate)
-            if header.size is not None and end - first.offset + _BYTES_SLACK >= header.size:
+            if header.size is not None and stream.end - first.offset + _BYTES_SLACK >= header.size:
                 return StreamLength(header_ms, header_ms)
-        audio = first
-        if header is not None:
-            # The header frame is silent; the audio starts after it.
-            audio = parse_frame(data, first.offset + first.size) or first
-            if audio is first:
-                return StreamLength(0, header_ms)
-        samples = _walk(data, audio, end)
+        if stream.audio is None:
+            return StreamLength(0, header_ms)
+        from podcast_tool.containers.id3.frameindex import frame_offsets
+
+        samples = len(frame_offsets(data, stream.audio, stream.end)) * first.samples
         return StreamLength(round(samples * 1000 / first.sample_rate), header_ms)
