@@ -1,31 +1,40 @@
-"""Opening a 2.5-hour replay in the studio.
+"""Opening a 2.5-hour replay in the studio, as the user meets it: a whole process each time.
 
-* The whole waveform on first opening: ``decode_peaks`` (one ffmpeg decode to mono 4 kHz PCM,
-  bucketed with numpy) against a plain full decode of the same file by the same ffmpeg to PCM
-  (target: ratio ≤ 1.1).
-* A second opening: the peaks read from the cache (target: under 0.5 s).
-* The page usable: from starting ``podcast-tool studio FILE --no-browser`` to the page, its
-  script, the chapters and the first peaks answered over HTTP (target: under 1 s), while the
-  waveform is still decoding.
+* First opening (no cache: neither peaks nor frame index): from starting
+  ``podcast-tool studio FILE OUTLINE --no-browser`` to the whole waveform served over HTTP,
+  against a plain full decode of the same file by the same ffmpeg to PCM, also a whole
+  process (target: ratio ≤ 0.6; the MP3 is decoded in two halves at once).
+* The page usable: from starting the command to the page, its script, the chapters and the
+  first peaks answered over HTTP (target: under 1 s), while the waveform is still decoding.
+* A second opening (peaks cached): the same, whole waveform served (target: under 1 s).
 * The server's peak memory (VmHWM) once the whole waveform is in (target: under 300 MB).
+
+Byte-code caches are warm (a first untimed opening), and the file's pages are synced before
+each timed run.
 """
 
 from __future__ import annotations
 
+import http.cookiejar
 import os
 import re
+import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 import urllib.request
+from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import best_of, long_recording, report
+from bench.processes import environment, synced
 from podcast_tool.ffmpeg import ffmpeg_exe
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTLINE = ROOT / "chapters" / "travail-pair-2020-12-18.md"
+RUNS = 3
 
 
 def plain_decode(path: Path) -> None:
@@ -38,8 +47,18 @@ def peak_memory_mb(pid: int) -> float:
     return int(re.search(r"VmHWM:\s+(\d+) kB", status).group(1)) / 1024  # type: ignore[union-attr]
 
 
-def open_studio(audio: Path, cache: Path) -> None:
-    env = {**os.environ, "XDG_CACHE_HOME": str(cache)}
+@dataclass(frozen=True)
+class Opening:
+    #: Seconds from the command's start to the page, script, chapters and first peaks.
+    usable: float
+    #: Seconds from the command's start to the whole waveform served.
+    whole: float
+    peaks: int
+    memory_mb: float
+
+
+def open_studio(audio: Path, cache: Path) -> Opening:
+    env = {**environment(), "XDG_CACHE_HOME": str(cache)}
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "podcast_tool", "studio", str(audio),
                                 str(OUTLINE), "--no-browser"], stderr=subprocess.PIPE,
@@ -54,49 +73,59 @@ def open_studio(audio: Path, cache: Path) -> None:
             found = re.search(r"(http://127\.0\.0\.1:\d+)/\?token=([\w-]+)", line)
             if found:
                 url, token = found.group(1), found.group(2)
-        import http.cookiejar
-
         # The page's address sets the session cookie and redirects; a browser keeps the cookie.
         opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
         for path in ("/", "/static/studio.js", "/api/state", "/api/peaks"):
-            with opener.open(f"{url}{path}?token={token}", timeout=30) as response:
+            with opener.open(f"{url}{path}?token={token}", timeout=60) as response:
                 body = response.read()
                 done = response.headers.get("x-peaks-done")
         usable = time.perf_counter() - started
-        print(f"page usable (page, script, chapters, first {len(body)} peaks) in "
-              f"{usable * 1000:.0f} ms (target < 1000 ms; waveform complete: {done == '1'})",
-              flush=True)
+        peaks = len(body)
         while done != "1":
-            time.sleep(0.2)
-            with urllib.request.urlopen(f"{url}/api/peaks?start=0&token={token}",
-                                        timeout=30) as response:
-                response.read()
+            time.sleep(0.02)
+            with opener.open(f"{url}/api/peaks?start={peaks}&token={token}",
+                             timeout=60) as response:
+                peaks += len(response.read())
                 done = response.headers.get("x-peaks-done")
         whole = time.perf_counter() - started
-        print(f"whole waveform served {whole:.2f} s after the command started; server peak "
-              f"memory {peak_memory_mb(process.pid):.0f} MB (target < 300 MB)", flush=True)
+        return Opening(usable, whole, peaks, peak_memory_mb(process.pid))
     finally:
         process.terminate()
         process.wait(timeout=10)
 
 
-def main() -> None:
-    from podcast_tool.studio import peaks
+def openings(audio: Path, fresh_cache: bool) -> list[Opening]:
+    """``RUNS`` openings, each with an empty cache (first openings) or a warm one."""
+    results = []
+    with tempfile.TemporaryDirectory() as folder:
+        cache = Path(folder)
+        open_studio(audio, cache)  # byte-code caches (and, for the warm runs, the peaks)
+        for _ in range(RUNS):
+            if fresh_cache:
+                shutil.rmtree(cache)
+                cache.mkdir()
+            os.sync()
+            results.append(open_studio(audio, cache))
+    return results
 
+
+def main() -> None:
     audio = long_recording("mp3")
-    with tempfile.TemporaryDirectory() as cache:
-        os.environ["XDG_CACHE_HOME"] = cache
-        theirs = best_of(lambda: plain_decode(audio), repeat=3)
-        ours = best_of(lambda: peaks.decode_peaks(audio), repeat=3)
-        report("waveform of a 2.5-hour MP3: decode_peaks vs a plain ffmpeg decode to PCM",
-               ours, theirs, target=1.1)
-        peaks.load_peaks(audio)
-        cached = best_of(lambda: peaks.load_peaks(audio), repeat=5)
-        print(f"second opening, peaks from the cache: {cached * 1000:.1f} ms (target < 500 ms)",
-              flush=True)
-    with tempfile.TemporaryDirectory() as cache:
-        open_studio(audio, Path(cache))
+    size = audio.stat().st_size >> 20
+    theirs = best_of(lambda: plain_decode(audio), repeat=RUNS, setup=synced(None))
+    first = openings(audio, fresh_cache=True)
+    whole = statistics.median(o.whole for o in first)
+    report(f"studio, first opening of a 2.5-hour MP3 ({size} MB, no cache), whole waveform "
+           "served vs a plain ffmpeg decode to PCM (whole processes)", whole, theirs, target=0.6)
+    usable = statistics.median(o.usable for o in first)
+    print(f"  page usable (page, script, chapters, first peaks) in {usable * 1000:.0f} ms "
+          f"(target < 1000 ms); server peak memory {max(o.memory_mb for o in first):.0f} MB "
+          f"(target < 300 MB); {first[0].peaks} peaks", flush=True)
+    second = openings(audio, fresh_cache=False)
+    again = statistics.median(o.whole for o in second)
+    print(f"studio, second opening (peaks cached): whole waveform served {again * 1000:.0f} ms "
+          f"after the command started (target < 1000 ms)", flush=True)
 
 
 if __name__ == "__main__":
