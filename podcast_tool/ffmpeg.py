@@ -13,12 +13,40 @@ from podcast_tool.i18n import _
 
 @functools.cache
 def ffmpeg_exe() -> str:
+    bundled = _bundled_binary()
+    if bundled is not None:
+        return bundled
     import imageio_ffmpeg
 
     try:
         return imageio_ffmpeg.get_ffmpeg_exe()
     except RuntimeError as error:  # the wheel lacks a binary for this platform
         raise PodcastToolError(_("the bundled ffmpeg is unavailable: {error}").format(error=error)) from error
+
+
+def _bundled_binary() -> str | None:
+    """The wheel's one binary, found without importing imageio_ffmpeg (None: ask it).
+
+    Its ``get_ffmpeg_exe`` imports a good part of the standard library and runs
+    ``ffmpeg -version`` to check the binary, in every process: about as long as decoding a
+    snap window. The binary it would pick is the one in the wheel's ``binaries`` folder; where
+    the folder holds no single such file, or ``IMAGEIO_FFMPEG_EXE`` names another, it decides.
+    """
+    import importlib.util
+    import os
+
+    if os.environ.get("IMAGEIO_FFMPEG_EXE"):
+        return None
+    spec = importlib.util.find_spec("imageio_ffmpeg")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "binaries"
+    try:
+        found = [path for path in folder.iterdir() if path.name.startswith("ffmpeg-")
+                 and path.is_file() and os.access(path, os.X_OK)]
+    except OSError:
+        return None
+    return str(found[0]) if len(found) == 1 else None
 
 
 def run_ffmpeg(

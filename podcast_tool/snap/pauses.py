@@ -15,9 +15,9 @@ without a Xing/LAME header keeps its encoder delay (about 25 ms), as it does in 
 MP3 seeking: ffmpeg finds an exact position in an MP3 by reading the frame headers from the
 start of the file, so a window late in a long MP3 would pay for a scan of everything before
 it. MP3 windows are decoded from the right byte instead (``podcast_tool.snap.seeking``: a frame
-index built once per file and cached), with the same sample times as a whole decode; a stream
-with junk between its frames, and a window reaching the padded end of a stream, are left to
-ffmpeg's own seek. The other containers seek by index (MP4 sample tables, FLAC seek tables,
+index built once per file and cached), with the same sample times as a whole decode, several
+windows in one ffmpeg process (``decode_windows``); a stream with junk between its frames is
+left to ffmpeg's own seek. The other containers seek by index (MP4 sample tables, FLAC seek tables,
 Ogg bisection).
 
 Energy (``frame_levels``): ffmpeg first removes what lies below 100 Hz (rumble, hum: no
@@ -52,6 +52,10 @@ SAMPLE_RATE = 8000
 PREROLL_MS = 1000
 #: Without filters only the resampler needs warming up: its filter spans a few milliseconds.
 RESAMPLER_PREROLL_MS = 50
+#: Where a window is decoded from its first frame (an MP3's, by the frame index), the
+#: high-pass's warm-up: its response falls by e (a second-order filter, damping 0.707) every
+#: 1 / (0.707 × 2π × 100 Hz) s, far below one least significant bit within this.
+FILTER_PREROLL_MS = 100
 #: Rumble (air conditioning, handling, mains hum) below this carries no speech but makes
 #: the background's level wander; it is filtered out before measuring.
 HIGHPASS_HZ = 100
@@ -127,7 +131,7 @@ def decode_pcm(audio: Path, start_ms: int, length_ms: int, *, sample_rate: int =
     if index is not None:
         pcm = decode_from_frames(audio, index, start_ms, length_ms, sample_rate=sample_rate,
                                  filters=filters,
-                                 preroll_ms=PREROLL_MS if filters else RESAMPLER_PREROLL_MS)
+                                 preroll_ms=FILTER_PREROLL_MS if filters else RESAMPLER_PREROLL_MS)
         if pcm is not None:
             return pcm
     try:
@@ -137,6 +141,41 @@ def decode_pcm(audio: Path, start_ms: int, length_ms: int, *, sample_rate: int =
         raise AudioFileError(_("cannot decode the audio ({message})").format(message=error.message),
                              path=audio) from error
     return result.stdout
+
+
+def decode_windows(audio: Path, windows: list[tuple[int, int]], processes: int
+                   ) -> list[np.ndarray]:
+    """Mono 8 kHz samples of each ``(start_ms, length_ms)`` window, ``processes`` ffmpeg at once.
+
+    An MP3's windows are shared out, in time order, among the processes, each decoding its
+    share from the frame index in one go (an ffmpeg process costs more to start than a
+    window's decode); other files decode one window a process.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    from podcast_tool.snap.seeking import decode_spans, frame_index
+    from podcast_tool.sound import pcm_samples
+
+    index = frame_index(audio) if windows else None
+    processes = max(1, min(processes, len(windows)))
+    if index is not None:
+        order = sorted(range(len(windows)), key=lambda i: windows[i][0])
+        shares = [order[i * len(order) // processes:(i + 1) * len(order) // processes]
+                  for i in range(processes)]
+
+        def decode_share(share: list[int]) -> list[bytes] | None:
+            return decode_spans(audio, index, [windows[i] for i in share],
+                                sample_rate=SAMPLE_RATE, filters=f"highpass=f={HIGHPASS_HZ}",
+                                preroll_ms=FILTER_PREROLL_MS)
+
+        with ThreadPoolExecutor(max_workers=processes) as pool:
+            decoded = list(pool.map(decode_share, shares))
+        if all(pcm is not None for pcm in decoded):
+            found = {i: pcm for share, pcms in zip(shares, decoded, strict=True)
+                     for i, pcm in zip(share, pcms or [], strict=True)}
+            return [pcm_samples(found[i]) for i in range(len(windows))]
+    with ThreadPoolExecutor(max_workers=processes) as pool:
+        return list(pool.map(lambda window: decode_window(audio, *window), windows))
 
 
 def decode_window(audio: Path, start_ms: int, length_ms: int) -> np.ndarray:

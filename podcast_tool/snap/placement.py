@@ -42,19 +42,14 @@ from __future__ import annotations
 
 import math
 import os
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from podcast_tool.errors import UsageError
 from podcast_tool.i18n import _, decimal, number
 from podcast_tool.model import Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_clock
 from podcast_tool.snap.pauses import FRAME_MS, Pause, PauseScan
-
-if TYPE_CHECKING:
-    import numpy as np
 
 DEFAULT_WINDOW_MS = 10_000
 #: Measured breaths (0.15–0.5 s gaps) read as quiet runs of at most ~0.6 s in the tests,
@@ -264,17 +259,13 @@ def _merge(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 def scan_boundaries(audio: Path, ranges: list[tuple[int, int]], min_pause_ms: int
                     ) -> list[PauseScan | None]:
-    """Decode the merged ranges (in parallel, one ffmpeg each) and scan each boundary's range."""
-    from podcast_tool.snap.pauses import decode_window, find_pauses, frame_levels
+    """Decode the merged ranges (in parallel, bounded by the cores) and scan each boundary's."""
+    from podcast_tool.snap.pauses import decode_windows, find_pauses, frame_levels
 
     regions = _merge(ranges)
-
-    def levels_of(region: tuple[int, int]) -> np.ndarray:
-        return frame_levels(decode_window(audio, region[0], region[1] - region[0]))
-
-    workers = max(1, min(MAX_DECODERS, os.cpu_count() or 1, len(regions)))
-    with ThreadPoolExecutor(max_workers=workers) as pool:
-        levels = list(pool.map(levels_of, regions))
+    workers = max(1, min(MAX_DECODERS, os.cpu_count() or 1))
+    levels = [frame_levels(samples) for samples in
+              decode_windows(audio, [(a, b - a) for a, b in regions], workers)]
     scans: list[PauseScan | None] = []
     for start, end in ranges:
         if end <= start:

@@ -150,13 +150,13 @@ def _decode_tail(audio: Path, index: object, first_samples: int, on_peaks: Peaks
                  stop: Callable[[], bool]) -> None:
     """The peaks after the first ``first_samples`` output samples, decoded from a frame."""
     from podcast_tool.containers.id3.frameindex import FrameIndex
-    from podcast_tool.snap.seeking import PREROLL_FRAMES, aligned_frame
+    from podcast_tool.snap.seeking import aligned_frame, decoding_start
 
     assert isinstance(index, FrameIndex)
     rate, per_frame = index.sample_rate, index.samples_per_frame
     split = first_samples * rate // SAMPLE_RATE
-    first = aligned_frame(index, split - rate * RESAMPLER_PREROLL_MS // 1000
-                          - PREROLL_FRAMES * per_frame, SAMPLE_RATE)
+    warm = (split - rate * RESAMPLER_PREROLL_MS // 1000) // per_frame
+    first = aligned_frame(index, decoding_start(index, warm) * per_frame, SAMPLE_RATE)
     drop = first_samples - first * per_frame * SAMPLE_RATE // rate
     total = -(-index.whole_samples() * SAMPLE_RATE // rate)
     command = [ffmpeg_exe(), "-hide_banner", "-loglevel", "error", "-f", "mp3", "-i", "pipe:0",

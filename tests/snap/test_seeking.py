@@ -28,6 +28,8 @@ KINDS = {
     "cbr-44k-stereo": ["-ar", "44100", "-ac", "2", "-c:a", "libmp3lame", "-b:a", "128k"],
     "vbr-xing": ["-ar", "44100", "-c:a", "libmp3lame", "-q:a", "5"],
     "vbr-no-header": ["-ar", "22050", "-c:a", "libmp3lame", "-q:a", "6", "-write_xing", "0"],
+    # Frames of 72 bytes: the reservoir's 511 bytes reach back the most frames.
+    "low-8k": ["-ar", "8000", "-c:a", "libmp3lame", "-b:a", "8k"],
     "id3v2": ["-ar", "24000", "-c:a", "libmp3lame", "-q:a", "4", "-id3v2_version", "3",
               "-metadata", "title=Table ronde"],
 }
@@ -90,7 +92,45 @@ def test_windows_hold_the_whole_decodes_samples(mp3s: dict[str, Path], kind: str
             window != expected)[:5])
 
 
-@pytest.mark.parametrize("kind", ["cbr-info-16k", "vbr-xing", "id3v1-tail"])
+@pytest.mark.parametrize("kind", [*KINDS, "id3v1-tail"])
+@pytest.mark.parametrize("rate", [8000, 22050])
+def test_windows_decoded_in_one_process_hold_the_whole_decodes_samples(
+        mp3s: dict[str, Path], kind: str, rate: int) -> None:
+    """One stream of all the windows' frames, joined: each window is still the whole decode's."""
+    path = mp3s[kind]
+    index = seeking.frame_index(path)
+    assert index is not None
+    whole = whole_decode(path, rate)
+    # Out of order, overlapping, a few frames apart, and reaching the end.
+    windows = [*WINDOWS, (22_000, 1000), (12_000, 2000), (14_100, 500), (33_000, 2000)]
+    decoded = seeking.decode_spans(path, index, windows, sample_rate=rate, filters="",
+                                   preroll_ms=pauses.RESAMPLER_PREROLL_MS)
+    assert decoded is not None
+    for (start_ms, length_ms), pcm in zip(windows, decoded, strict=True):
+        window = np.frombuffer(pcm, dtype="<i2")
+        first = start_ms * rate // 1000
+        expected = whole[first:first + length_ms * rate // 1000]
+        assert len(window) == len(expected), (kind, start_ms)
+        assert np.array_equal(window, expected), (kind, start_ms, np.flatnonzero(
+            window != expected)[:5])
+
+
+@pytest.mark.parametrize("kind", [*KINDS, "id3v1-tail"])
+def test_a_window_reaching_the_end_is_decoded_from_the_frames(mp3s: dict[str, Path],
+                                                               kind: str) -> None:
+    """ffmpeg trims no padding on a pipe: the stream is cut where the whole decode ends."""
+    path = mp3s[kind]
+    index = seeking.frame_index(path)
+    assert index is not None
+    rate = 8000
+    pcm = seeking.decode_from_frames(path, index, SECONDS * 1000 - 1500, 4000,
+                                     sample_rate=rate, filters="", preroll_ms=50)
+    assert pcm is not None
+    whole = whole_decode(path, rate)
+    assert pcm == whole[(SECONDS * 1000 - 1500) * rate // 1000:].tobytes()
+
+
+@pytest.mark.parametrize("kind", ["cbr-info-16k", "vbr-xing", "low-8k", "id3v1-tail"])
 def test_filtered_windows_match_the_whole_decode_filtered(mp3s: dict[str, Path],
                                                           kind: str) -> None:
     """With the high-pass (infinite memory), the pre-roll leaves differences far below a level."""
@@ -105,6 +145,12 @@ def test_filtered_windows_match_the_whole_decode_filtered(mp3s: dict[str, Path],
         expected = whole[start_ms * 8:(start_ms + length_ms) * 8]
         assert len(window) == len(expected)
         assert np.abs(window - expected).max() <= 2
+    # Snapping's way: the windows shared among processes, each decoding several in one go.
+    together = pauses.decode_windows(path, WINDOWS, processes=2)
+    for (start_ms, length_ms), samples in zip(WINDOWS, together, strict=True):
+        expected = whole[start_ms * 8:(start_ms + length_ms) * 8] / 32768
+        assert len(samples) == len(expected)
+        assert np.abs(samples - expected).max() <= 2 / 32768
 
 
 def test_junk_between_frames_leaves_seeking_to_ffmpeg(mp3s: dict[str, Path]) -> None:

@@ -74,10 +74,15 @@ class FrameIndex:
         delays = _lame_delays(self.header)
         if delays is None:
             return decoded
-        claimed, start_pad, end_pad = delays
+        claimed, _, end_pad = delays
         if claimed:
             decoded = min(decoded, claimed * self.samples_per_frame - end_pad + _DECODER_DELAY)
-        return max(0, decoded - start_pad - _DECODER_DELAY)
+        return max(0, decoded - self.start_skip())
+
+    def start_skip(self) -> int:
+        """Samples ffmpeg drops at the start: the delays a LAME tag gives, else none."""
+        delays = _lame_delays(self.header)
+        return 0 if delays is None else delays[1] + _DECODER_DELAY
 
     def to_bytes(self) -> bytes:
         import numpy as np
@@ -257,14 +262,20 @@ def _sizes_of(data: mmap.mmap, offsets: np.ndarray) -> np.ndarray:
     return result
 
 
-def _lame_delays(header: bytes) -> tuple[int, int, int] | None:
-    """(frames the header claims, encoder delay, padding) from a LAME tag, as ffmpeg reads it."""
+def _xing_position(header: bytes) -> int | None:
+    """Where the Xing/Info marker stands in a header frame (None: it is no such frame)."""
     frame = parse_frame(header, 0) if header else None
     if frame is None:
         return None
     mono = frame.mode == 3
     position = (21 if mono else 36) if frame.version == 1 else (13 if mono else 21)
-    if header[position:position + 4] not in (b"Xing", b"Info"):
+    return position if header[position:position + 4] in (b"Xing", b"Info") else None
+
+
+def _lame_delays(header: bytes) -> tuple[int, int, int] | None:
+    """(frames the header claims, encoder delay, padding) from a LAME tag, as ffmpeg reads it."""
+    position = _xing_position(header)
+    if position is None:
         return None
     flags = int.from_bytes(header[position + 4:position + 8], "big")
     position += 8
