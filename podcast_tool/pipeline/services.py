@@ -1,5 +1,5 @@
-"""The services the commands call: load chapters from any source, check, export, strip,
-prepare and write a tag, snap.
+"""The services the commands call: load chapters from any source, show, check, export,
+strip, prepare and write a tag (into the converted copy of ``tag --to`` too), snap.
 
 The commands (and the studio, the publisher) only parse their options, call one of these
 functions and show the result; nothing here prints.
