@@ -54,24 +54,29 @@ def command(audio: Path, outline: Path | None, from_format: str | None, port: in
             console.print(shown(command_line))
         return
     chapters = outline if outline is not None else find_chapters(audio)
-    from podcast_tool.studio import server
     from podcast_tool.studio.session import StudioSession
 
     session = StudioSession(audio, chapters, from_format=from_format, language=lang,
                             export=parse_export(export) if export else (),
                             id3v2_version=int(id3v2_version))
-    sock = server.bind(port)
+    console = stderr_console()
+    # The waveform's decode starts before the web server is even imported: it is the long part.
+    session.start_peaks(_peaks_progress(console))
+    from podcast_tool.studio import server
+
+    try:
+        sock = server.bind(port)
+    except BaseException:
+        session.peaks.stop.set()
+        raise
     token = server.new_token()
     url = f"http://127.0.0.1:{sock.getsockname()[1]}/?token={token}"
-    console = stderr_console()
     if chapters:
         console.print(_("studio for {audio} with {outline}").format(
             audio=shown(str(audio)), outline=shown(str(chapters))))
     else:
         console.print(_("studio for {audio} (its own chapters)").format(audio=shown(str(audio))))
     console.print(_("open {address} (Ctrl-C stops the studio)").format(address=url))
-    progress = _peaks_progress(console)
-    session.start_peaks(progress)
 
     def ready() -> None:
         if not no_browser:

@@ -86,41 +86,87 @@ def write_cache_file(target: Path, data: bytes) -> None:
             temp.unlink()
 
 
+class _Limit:
+    """Output samples a part may hand on: unknown (all, so far) until the split is chosen."""
+
+    def __init__(self, samples: int | None = None, known: bool = True) -> None:
+        self.lock = threading.Lock()
+        self.samples, self.known, self.done = samples, known, 0
+
+    def take(self, count: int) -> int:
+        """How many of ``count`` more samples to keep; counts them as handed on."""
+        with self.lock:
+            if self.known and self.samples is not None:
+                count = max(0, min(count, self.samples - self.done))
+            self.done += count
+            return count
+
+    def room(self, count: int) -> int:
+        """At most ``count``: no more samples are read than may be handed on, once known."""
+        with self.lock:
+            if self.known and self.samples is not None:
+                return max(0, min(count, self.samples - self.done))
+            return count
+
+    def reached(self) -> bool:
+        with self.lock:
+            return self.known and self.samples is not None and self.done >= self.samples
+
+    def settle(self, samples: int | None) -> bool:
+        """Fix the limit; False (and no limit) if more than that was already handed on."""
+        with self.lock:
+            self.known = True
+            if samples is not None and self.done > samples:
+                self.samples = None
+                return False
+            self.samples = samples
+            return True
+
+
 def decode_peaks(audio: Path, on_peaks: PeaksCallback | None = None,
                  should_stop: Callable[[], bool] | None = None, *, parts: int | None = None
                  ) -> bytes:
     """All the peaks of ``audio`` (one byte per bucket), passing each block to ``on_peaks``.
 
     An MP3 long enough is decoded in ``parts`` (default: one per core, at most two) at once,
-    each from its first frame (see ``snap.seeking``); the peaks are those of one decode.
+    the second from its first frame (see ``snap.seeking``); the peaks are those of one decode.
+    The first part starts at once, while the frame index is built (or read); the split then
+    falls halfway through what the first part has not yet decoded, so both end together.
     """
     parts = parts if parts is not None else min(MAX_PARTS, os.cpu_count() or 1)
-    split = _mp3_split(audio) if parts > 1 else None
     stop = should_stop or (lambda: False)
-    if split is None:
-        return _decode_part(audio, _whole_command(audio), None, 0, None, on_peaks, stop)
-    index, first_samples = split
-    tail_pieces: list[bytes] = []
-    tail_error: list[BaseException] = []
+    if parts < 2:
+        return _decode_part(audio, _whole_command(audio), None, 0, _Limit(), on_peaks, stop)
+    limit = _Limit(known=False)
+    head: list[bytes] = []
+    head_error: list[BaseException] = []
 
-    def tail() -> None:
+    def decode_head() -> None:
         try:
-            _decode_tail(audio, index, first_samples, tail_pieces.append, stop)
+            head.append(_decode_part(audio, _whole_command(audio), None, 0, limit, on_peaks,
+                                     stop))
         except BaseException as error:  # re-raised in the caller's thread
-            tail_error.append(error)
+            head_error.append(error)
 
-    worker = threading.Thread(target=tail, daemon=True)
+    worker = threading.Thread(target=decode_head, daemon=True)
     worker.start()
+    tail_pieces: list[bytes] = []
     try:
-        head = _decode_part(audio, _whole_command(audio), None, 0, first_samples, on_peaks, stop)
+        split = _mp3_split(audio, limit)
+        if split is not None and limit.settle(split[1]):
+            _decode_tail(audio, split[0], split[1], tail_pieces.append, stop)
+        else:
+            limit.settle(None)
     finally:
+        if not limit.known:
+            limit.settle(None)
         worker.join()
-    if tail_error:
-        raise tail_error[0]
+    if head_error:
+        raise head_error[0]
     for piece in tail_pieces:
         if on_peaks is not None and not stop():
             on_peaks(piece)
-    return head + b"".join(tail_pieces)
+    return head[0] + b"".join(tail_pieces)
 
 
 def _whole_command(audio: Path) -> list[str]:
@@ -129,7 +175,7 @@ def _whole_command(audio: Path) -> list[str]:
             "pipe:1"]
 
 
-def _mp3_split(audio: Path) -> tuple[object, int] | None:
+def _mp3_split(audio: Path, head: _Limit) -> tuple[object, int] | None:
     """(frame index, output samples of the first part) for an MP3 worth splitting, else None."""
     from podcast_tool.snap import seeking
 
@@ -140,9 +186,12 @@ def _mp3_split(audio: Path) -> tuple[object, int] | None:
     whole = index.whole_samples()
     if whole < MIN_SPLIT_SECONDS * rate:
         return None
-    # The split falls on a bucket's edge, on the output grid, near the middle.
+    # Halfway through what the first part has left, on a bucket's edge on the output grid.
     unit = rate // math.gcd(rate, PEAKS_PER_SECOND)
-    middle = whole // 2 - whole // 2 % unit
+    with head.lock:
+        decoded = head.done * rate // SAMPLE_RATE
+    middle = (whole + decoded) // 2
+    middle -= middle % unit
     return index, middle * SAMPLE_RATE // rate
 
 
@@ -163,7 +212,7 @@ def _decode_tail(audio: Path, index: object, first_samples: int, on_peaks: Peaks
                "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE), "-f", "s16le", "-acodec", "pcm_s16le",
                "pipe:1"]
     feed = (index.header, int(index.offsets[first]), index.end)
-    _decode_part(audio, command, feed, drop, total - first_samples, on_peaks, stop)
+    _decode_part(audio, command, feed, drop, _Limit(total - first_samples), on_peaks, stop)
 
 
 def _feed(process: subprocess.Popen[bytes], audio: Path, feed: tuple[bytes, int, int]) -> None:
@@ -189,9 +238,9 @@ def _feed(process: subprocess.Popen[bytes], audio: Path, feed: tuple[bytes, int,
 
 
 def _decode_part(audio: Path, command: list[str], feed: tuple[bytes, int, int] | None,
-                 drop: int, limit: int | None, on_peaks: PeaksCallback | None,
+                 drop: int, limit: _Limit, on_peaks: PeaksCallback | None,
                  stop: Callable[[], bool]) -> bytes:
-    """Peaks of ffmpeg's output after ``drop`` samples, up to ``limit`` samples (None: all)."""
+    """Peaks of ffmpeg's output after ``drop`` samples, as many samples as ``limit`` lets on."""
     import numpy as np
 
     process = subprocess.Popen(command, stdin=subprocess.PIPE if feed else subprocess.DEVNULL,
@@ -203,27 +252,26 @@ def _decode_part(audio: Path, command: list[str], feed: tuple[bytes, int, int] |
         writer.start()
     block_bytes = BLOCK_PEAKS * SAMPLES_PER_PEAK * 2
     pieces: list[bytes] = []
-    remaining = limit
     enough = False
     try:
         if drop:
             _read_full(process.stdout, 2 * drop)
-        while remaining is None or remaining > 0:
+        while not limit.reached():
             if stop():
                 process.kill()
                 break
-            size = block_bytes if remaining is None else min(block_bytes, 2 * remaining)
-            data = _read_full(process.stdout, size)
+            data = _read_full(process.stdout, 2 * limit.room(block_bytes // 2))
             if not data:
                 break
             samples = np.frombuffer(data[:len(data) - len(data) % 2], dtype="<i2")
-            if remaining is not None:
-                remaining -= len(samples)
+            samples = samples[:limit.take(len(samples))]
+            if not len(samples):
+                break
             piece = _bucket_peaks(samples)
             pieces.append(piece)
             if on_peaks is not None:
                 on_peaks(piece)
-        if remaining is not None and remaining <= 0:
+        if limit.reached():
             enough = True
             process.kill()
     finally:

@@ -233,3 +233,36 @@ def test_waveform_decoded_in_halves_has_one_decodes_peaks(mp3s: dict[str, Path],
     assert b"".join(received) == halves
     assert len(halves) == -(-len(whole_decode(mp3s[kind], peaks.SAMPLE_RATE))
                             // peaks.SAMPLES_PER_PEAK)
+
+
+@pytest.mark.parametrize("kind", ["cbr-info-16k", "vbr-xing", "low-8k", "id3v1-tail"])
+def test_waveform_split_anywhere_has_one_decodes_peaks(mp3s: dict[str, Path], kind: str) -> None:
+    """The first part stopped at the split, the second decoded from a frame: one decode's peaks."""
+    from podcast_tool.studio import peaks
+
+    whole = peaks.decode_peaks(mp3s[kind], parts=1)
+    for done in (0, len(whole) // 3 * peaks.SAMPLES_PER_PEAK):
+        head_limit = peaks._Limit(known=False)
+        head_limit.take(done)  # as if the first part had handed on that much already
+        split = peaks._mp3_split(mp3s[kind], head_limit)
+        assert split is not None
+        index, first_samples = split
+        assert first_samples % peaks.SAMPLES_PER_PEAK == 0 and first_samples > done
+        head = peaks._decode_part(mp3s[kind], peaks._whole_command(mp3s[kind]), None, 0,
+                                  peaks._Limit(first_samples), None, lambda: False)
+        tail: list[bytes] = []
+        peaks._decode_tail(mp3s[kind], index, first_samples, tail.append, lambda: False)
+        assert head + b"".join(tail) == whole, done
+
+
+def test_a_split_the_first_part_has_passed_is_refused() -> None:
+    from podcast_tool.studio import peaks
+
+    limit = peaks._Limit(known=False)
+    assert limit.take(1000) == 1000 and not limit.reached()
+    assert not limit.settle(800)
+    assert limit.take(500) == 500 and not limit.reached()  # no limit: the part decodes all
+    fresh = peaks._Limit(known=False)
+    fresh.take(400)
+    assert fresh.settle(800) and fresh.room(1000) == 400 and fresh.take(1000) == 400
+    assert fresh.reached()
