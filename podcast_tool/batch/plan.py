@@ -388,7 +388,7 @@ def check_plan(plan: BatchPlan, *, allow_outside: bool) -> BatchPlan:
                 refuse(index, f"two sidecars would be written to the same file {target}",
                        "export formats with different extensions, or give the recordings "
                        "different names")
-    from podcast_tool.batch.state import load_state, was_snapped
+    from podcast_tool.batch.state import load_state, remembered_gap_title, was_snapped
 
     state = load_state(plan.root)
     kept: list[Job] = []
@@ -397,6 +397,7 @@ def check_plan(plan: BatchPlan, *, allow_outside: bool) -> BatchPlan:
             message, hint = problems[index]
             plan.rejected.append(_refused(job.name, job.audio, job.chapters, message, hint))
         else:
-            kept.append(replace(job, tagged_with_snap=was_snapped(state, job.audio, plan.root)))
+            kept.append(replace(job, tagged_with_snap=was_snapped(state, job.audio, plan.root),
+                                tagged_gap_title=remembered_gap_title(state, job.audio, plan.root)))
     plan.jobs = kept
     return plan

@@ -67,6 +67,8 @@ class Job:
     sidecars: tuple[tuple[str, Path], ...] = ()
     #: An earlier run tagged this recording with --snap (see ``batch.state``).
     tagged_with_snap: bool = False
+    #: The title an earlier run gave the recording's pauses (None: not remembered).
+    tagged_gap_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -117,6 +119,8 @@ class RecordingResult:
     seconds: float = 0.0
     #: How the recording on disk is now tagged (with --snap or not); None when not tagged.
     snapped: bool | None = None
+    #: The title the recording's pauses now have, in a container that titles them (else None).
+    gap_title: str | None = None
     #: The one-line preflight of the tagged file and its sidecars ("" when not tagged).
     preflight: str = ""
 

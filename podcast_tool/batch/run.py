@@ -70,6 +70,39 @@ def comparable_rows(stored: list[Chapter], wanted: list[Chapter], duration_ms: i
     return chapter_rows(stored, duration_ms), chapter_rows(wanted, duration_ms)
 
 
+#: Below this, time between a chapter's end and the next start read back from a file is the
+#: rounding of its time scale, not a pause.
+_ROUNDING_MS = 1000
+
+
+def _pauses(chapters: list[Chapter], duration_ms: int, shortest_ms: int) -> bool:
+    """Whether ``chapters`` leave time in no chapter of ``shortest_ms`` or more after an end."""
+    nexts = [c.start_ms for c in chapters[1:]] + [duration_ms]
+    return bool(chapters) and any(c.end_ms is not None and following - c.end_ms >= shortest_ms
+               for c, following in zip(chapters, nexts, strict=True))
+
+
+def pause_change(stored: list[Chapter], wanted: list[Chapter], duration_ms: int,
+                 capabilities: Capabilities, gap_title: str, remembered: str | None) -> str | None:
+    """What differs in the pauses of a container that titles them (an M4A), in a few words.
+
+    The comparison of rows leaves ends out for such a container, so a pause the file has and
+    the outline no longer wants (or the reverse, or ``--gap-title ""``) is found here; the
+    pause's title is not read back, so it is compared with the one an earlier run gave it.
+    """
+    if capabilities.titled_pause_ms is None:
+        return None
+    has = _pauses(stored, duration_ms, _ROUNDING_MS)
+    wants = bool(gap_title) and _pauses(wanted, duration_ms, capabilities.titled_pause_ms)
+    if has and not wants:
+        return _("pauses go back into the chapters before them")
+    if wants and not has:
+        return _("pauses become chapters titled \"{title}\"").format(title=gap_title)
+    if has and remembered is not None and remembered != gap_title:
+        return _("pauses retitled \"{old}\" → \"{new}\"").format(old=remembered, new=gap_title)
+    return None
+
+
 def describe_change(before: list[Row], after: list[Row]) -> str:
     if before == after:
         return _("chapters already match")
@@ -133,8 +166,13 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     old_rows, new_rows = comparable_rows(existing.chapters, episode.chapters, episode.duration_ms,
                                          prepared.audio_file.capabilities)
     result.change = describe_change(old_rows, new_rows)
-    must_tag = settings.force or old_rows != new_rows
-    if must_tag and old_rows == new_rows:
+    capabilities = prepared.audio_file.capabilities
+    pauses = pause_change(existing.chapters, episode.chapters, episode.duration_ms, capabilities,
+                          job.options.gap_title, job.tagged_gap_title)
+    if pauses is not None and old_rows == new_rows:
+        result.change = pauses
+    must_tag = settings.force or old_rows != new_rows or pauses is not None
+    if must_tag and old_rows == new_rows and pauses is None:
         result.change += " (--force rewrites it)"
     if must_tag and job.tagged_with_snap and not job.options.snap and not settings.force:
         raise PodcastToolError(
@@ -178,6 +216,8 @@ def _process(job: Job, settings: RunSettings, result: RecordingResult) -> None:
     result.status = Status.TAGGED if must_tag else Status.UNCHANGED
     # Already matching chapters keep whatever earlier run placed them.
     result.snapped = job.options.snap if must_tag else job.options.snap or job.tagged_with_snap
+    if capabilities.titled_pause_ms is not None:
+        result.gap_title = job.options.gap_title if must_tag else job.tagged_gap_title
     result.diagnostics = prepared.diagnostics + sidecar_diagnostics
     for name, target, data in rendered:
         if not settings.force and _same_content(target, data):

@@ -1,10 +1,13 @@
-"""What a batch remembers of each recording between runs: whether it was tagged with --snap.
+"""What a batch remembers of each recording between runs: whether it was tagged with --snap,
+and the title it gave the pauses of an M4A.
 
 A run with ``--snap`` moves chapters to the real pauses in the audio and in its sidecars
 alike; a later run without it would put the audio back on the outline's written times.
 So each run records, in ``ROOT/.podcast-tool-batch.json``, how every recording it tagged
 (or found already tagged) was tagged, and a later run refuses to undo ``--snap`` unless
 told to (``--force``): the audio and its sidecars never disagree without the user asking.
+A pause's title is not read back from the file, so the run remembers it too, and a later run
+with another ``--gap-title`` retitles the pauses.
 The file is small JSON, written atomically; a missing or unreadable one means "nothing
 remembered" (the batch then behaves as it did before it existed).
 """
@@ -48,6 +51,11 @@ def was_snapped(state: dict[str, dict[str, object]], audio: Path, root: Path) ->
     return state.get(recording_key(audio, root), {}).get("snap") is True
 
 
+def remembered_gap_title(state: dict[str, dict[str, object]], audio: Path, root: Path) -> str | None:
+    title = state.get(recording_key(audio, root), {}).get("gap_title")
+    return title if isinstance(title, str) else None
+
+
 def save_state(root: Path, results: Iterable[RecordingResult]) -> None:
     """Record how each recording now on disk was tagged; other entries are kept."""
     from podcast_tool.safewrite import write_file
@@ -57,8 +65,11 @@ def save_state(root: Path, results: Iterable[RecordingResult]) -> None:
     for result in results:
         if result.status in (Status.TAGGED, Status.UNCHANGED) and result.snapped is not None:
             key = recording_key(result.audio, root)
-            if state.get(key, {}).get("snap") != result.snapped:
-                state[key] = {"snap": result.snapped}
+            entry: dict[str, object] = {"snap": result.snapped}
+            if result.gap_title is not None:
+                entry["gap_title"] = result.gap_title
+            if state.get(key) != entry:
+                state[key] = entry
                 changed = True
     if not changed:
         return

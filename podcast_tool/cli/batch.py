@@ -71,8 +71,7 @@ def default_jobs() -> int:
               show_default=True, help=N_("ID3v2 version for MP3 (keep: the file's own)."))
 @click.option("--gap-title", default="Pause", show_default=True, metavar=N_("TEXT"),
               help=N_("MP4: title of a pause of 30 s or more between a chapter's written end "
-                      "and the next start ('' leaves it in the chapter before). Recordings "
-                      "already tagged keep their pauses' old title unless --force."))
+                      "and the next start ('' leaves it in the chapter before)."))
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help=N_("Recordings tagged at once (default: the number of cores)."))
 @click.option("--dry-run", is_flag=True, help=N_("Validate and show what would change; write nothing."))

@@ -62,6 +62,9 @@ class Capabilities:
     #: The chapter list always starts at 0: an untitled chapter fills the time before a later
     #: first chapter (a QuickTime chapter track).
     pads_start: bool = False
+    #: Time in no chapter of at least this long, after a written end, is kept as a pause of its
+    #: own, titled ``WriteOptions.gap_title`` (None: the container keeps no pauses that way).
+    titled_pause_ms: int | None = None
 
     def lost(self, chapters: list[Chapter]) -> list[str]:
         """What ``chapters`` carry that this container cannot keep, as ``FEATURES`` names."""

@@ -47,7 +47,8 @@ FILLER_KIND = b"free"
 CAPABILITIES = Capabilities(
     label="M4A/M4B", extensions=(".m4a", ".m4b", ".mp4", ".m4r", ".m4v", ".mov"),
     episode_extensions=(".m4a", ".m4b"), keeps=frozenset({"url", "image"}),
-    max_chapters=CHPL_MAX_CHAPTERS, max_title_bytes=CHPL_MAX_TITLE_BYTES, pads_start=True)
+    max_chapters=CHPL_MAX_CHAPTERS, max_title_bytes=CHPL_MAX_TITLE_BYTES, pads_start=True,
+    titled_pause_ms=MIN_GAP_MS)
 
 
 class OffsetTable:
