@@ -70,15 +70,16 @@ def comparable_rows(stored: list[Chapter], wanted: list[Chapter], duration_ms: i
     return chapter_rows(stored, duration_ms), chapter_rows(wanted, duration_ms)
 
 
-#: Below this, time between a chapter's end and the next start read back from a file is the
-#: rounding of its time scale, not a pause.
+#: How far a time read back from a file may be from the one written (its time scale's rounding).
 _ROUNDING_MS = 1000
 
 
 def _pauses(chapters: list[Chapter], duration_ms: int, shortest_ms: int) -> bool:
     """Whether ``chapters`` leave time in no chapter of ``shortest_ms`` or more after an end."""
+    if not chapters:
+        return False
     nexts = [c.start_ms for c in chapters[1:]] + [duration_ms]
-    return bool(chapters) and any(c.end_ms is not None and following - c.end_ms >= shortest_ms
+    return any(c.end_ms is not None and following - c.end_ms >= shortest_ms
                for c, following in zip(chapters, nexts, strict=True))
 
 
@@ -92,7 +93,7 @@ def pause_change(stored: list[Chapter], wanted: list[Chapter], duration_ms: int,
     """
     if capabilities.titled_pause_ms is None:
         return None
-    has = _pauses(stored, duration_ms, _ROUNDING_MS)
+    has = _pauses(stored, duration_ms, capabilities.titled_pause_ms - _ROUNDING_MS)
     wants = bool(gap_title) and _pauses(wanted, duration_ms, capabilities.titled_pause_ms)
     if has and not wants:
         return _("pauses go back into the chapters before them")
