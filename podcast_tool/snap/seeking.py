@@ -154,7 +154,7 @@ def decode_spans(audio: Path, index: FrameIndex, spans: list[tuple[int, int]], *
         wanted.append((first, min(index.frames, end_sample // per_frame + 2)))
     stretches = _stretches([w for w in wanted if w[0] < index.frames], step, index.frames)
     if not stretches:
-        return [b"" for _ in spans]
+        return [b"" for _span in spans]
     trim = _end_trim(index, stretches)
     if trim is not None and trim < 0:
         return None
