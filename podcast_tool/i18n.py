@@ -14,7 +14,6 @@ language: it needs no catalogue, so an English run never reads one. The French c
 from __future__ import annotations
 
 import gettext as _gettext
-import hashlib
 import io
 import os
 from collections.abc import Iterator, Mapping
@@ -92,6 +91,8 @@ def load_catalogue(path: Path) -> _gettext.NullTranslations:
     kept in the user's cache under the hash of the ``.po``'s bytes: an edited catalogue is
     compiled again, and a cache that cannot be written only costs the parse.
     """
+    import hashlib  # here: an English run never reads a catalogue
+
     source = path.read_bytes()
     cached = cache_dir() / f"{path.stem}-{hashlib.sha256(source).hexdigest()[:24]}.mo"
     try:

@@ -2,21 +2,23 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import re
 import sys
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
-from rich.console import Console
-from rich.markup import escape
 
 from podcast_tool.errors import PodcastToolError
 from podcast_tool.i18n import N_, _
 from podcast_tool.model import Diagnostic, Severity
 from podcast_tool.outline.text import CONTROL_CHARACTERS
+
+if TYPE_CHECKING:
+    from rich.console import Console
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -35,6 +37,8 @@ def shown(text: str) -> str:
     surrogate would stop the output with an encoding error. Rich markup is escaped: a title
     like "[/b]" would otherwise crash rich or vanish.
     """
+    from rich.markup import escape
+
     return escape(_UNPRINTABLE.sub("\ufffd", text))
 
 
@@ -49,12 +53,37 @@ SEVERITY_LABEL = {Severity.ERROR: N_("error:"), Severity.WARNING: N_("warning:")
 
 
 def stdout_console() -> Console:
-    # Built per call so CliRunner's captured streams are the ones used.
+    # Built per call so CliRunner's captured streams are the ones used; rich is imported on
+    # first use, so a command that prints nothing through it (or not yet) does not wait for it.
+    from rich.console import Console
+
     return Console(file=sys.stdout, highlight=False, soft_wrap=True)
 
 
 def stderr_console() -> Console:
+    from rich.console import Console
+
     return Console(file=sys.stderr, highlight=False, soft_wrap=True)
+
+
+def import_meanwhile(*modules: str, then: Callable[[], object] | None = None) -> None:
+    """Import ``modules`` (then call ``then``) on a background thread, and return at once.
+
+    For what a command prints after a long system call (the kernel copying and flushing a
+    recording), during which the interpreter would sit idle: the import runs in that time
+    instead of after it. A failure is left for the command's own import to report.
+    """
+    import importlib
+    import threading
+
+    def load() -> None:
+        with contextlib.suppress(Exception):
+            for name in modules:
+                importlib.import_module(name)
+            if then is not None:
+                then()
+
+    threading.Thread(target=load, name="podcast-tool-imports", daemon=True).start()
 
 
 def handles_errors(function: F) -> F:
@@ -116,10 +145,11 @@ def force_option(function: F) -> F:
 
 
 def print_diagnostics(diagnostics: list[Diagnostic], *, show_info: bool = True) -> None:
+    shown_ones = [d for d in diagnostics if show_info or d.severity is not Severity.INFO]
+    if not shown_ones:
+        return  # building a console imports rich, for nothing here
     console = stderr_console()
-    for diagnostic in diagnostics:
-        if diagnostic.severity is Severity.INFO and not show_info:
-            continue
+    for diagnostic in shown_ones:
         where = diagnostic.location()
         head = f"{shown(where)}: " if where else ""
         style = SEVERITY_STYLE[diagnostic.severity]

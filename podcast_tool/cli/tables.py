@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from rich.table import Table
-
 from podcast_tool.cli.common import shown
 from podcast_tool.i18n import N_, _, decimal, ngettext, number
 from podcast_tool.model import Episode, effective_ends
 from podcast_tool.outline.timecodes import format_clock, format_duration
 
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from podcast_tool.snap.placement import SnapReport
 
 STATUS_TEXT = {"no-pause": N_("kept: no pause"), "flat": N_("kept: no speech"), "edge": N_("edge"),
@@ -41,6 +41,8 @@ def _shown_rows(count: int) -> tuple[range, range]:
 
 
 def chapter_table(episode: Episode) -> Table:
+    from rich.table import Table
+
     title = episode.title or (episode.source.name if episode.source else None)
     # Titles and file names are the user's text, never rich markup ("[/b]" would crash rich).
     table = Table(title=shown(cut(title)) if title else None, title_justify="left")
@@ -104,6 +106,8 @@ def _seconds(ms: int, signed: bool = False) -> str:
 
 def snap_table(report: SnapReport) -> Table:
     """Written time → snapped time, shift, pause length and confidence, one row per boundary."""
+    from rich.table import Table
+
     options = report.options
     title = _("Snapping to pauses (±{window} s, pauses of {pause} s or more)").format(
         window=number(options.window_ms / 1000), pause=number(options.min_pause_ms / 1000))

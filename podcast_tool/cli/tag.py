@@ -13,6 +13,7 @@ from podcast_tool.cli.common import (
     clock_start_option,
     force_option,
     handles_errors,
+    import_meanwhile,
     print_diagnostics,
     shown,
     stderr_console,
@@ -102,6 +103,12 @@ def _convert_with_progress(plan: ConversionPlan) -> None:
         pipeline.convert(plan, lambda done_ms: progress.update(task, completed=done_ms))
 
 
+def _preflight_apps() -> None:
+    from podcast_tool.preflight import all_apps
+
+    all_apps()
+
+
 def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: str,
          gap_title: str, dry_run: bool, snap: bool, window: float | None,
          min_pause: float | None, clock_start: int | None) -> None:
@@ -135,6 +142,8 @@ def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: st
                                    target=shown(str(target))))
 
     version = None if id3v2_version == "keep" else int(id3v2_version)
+    import_meanwhile("rich.console", "rich.markup", "rich.table", "podcast_tool.preflight",
+                     then=_preflight_apps)
     pipeline.write(result, pipeline.WriteOptions(id3v2_version=version, on_lock_wait=say_waiting,
                                                  gap_title=gap_title), preflight=True)
     print_diagnostics(result.diagnostics)

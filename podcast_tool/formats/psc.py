@@ -25,8 +25,10 @@ NPT_RE = re.compile(r"(?:(?:(\d+):)?(\d+):)?(\d+)(?:\.(\d*))?")
 #: Attribute escaping: literal tabs and line breaks would be normalised to spaces by any reader.
 ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
                      "\t": "&#9;", "\n": "&#10;", "\r": "&#13;"}
-#: Characters XML 1.0 cannot hold at all, not even as a character reference.
-XML_ILLEGAL_RE = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+#: Characters XML 1.0 cannot hold at all, not even as a character reference: the complement
+#: of its Char production, spelt out (a negated class over all of Unicode takes the regular
+#: expression compiler many times longer to build, at every start-up that sniffs formats).
+XML_ILLEGAL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def parse_npt(value: str) -> int | None:

@@ -40,6 +40,49 @@ def test_help_imports_no_heavy_module():
     assert result.stdout.strip().splitlines()[-1] == "HEAVY="
 
 
+#: What no command below needs: another command's machinery, the decoders, the templates.
+NEVER_FOR_CHAPTERS = ("podcast_tool.snap", "podcast_tool.studio", "podcast_tool.publish",
+                      "podcast_tool.batch", "podcast_tool.convert", "podcast_tool.outline.documents.word",
+                      "numpy", "pydub", "jinja2", "imageio_ffmpeg", "zipfile")
+
+
+def modules_imported_by(*args: str) -> set[str]:
+    """The modules a whole ``podcast-tool ARGS…`` run imported (its output checked: exit 0 or 1)."""
+    code = ("import sys, threading\nfrom podcast_tool.cli import main\n"
+            "try:\n    main(sys.argv[1:])\nexcept SystemExit as done:\n    code = done.code or 0\n"
+            "else:\n    code = 0\n"
+            "for thread in threading.enumerate():\n"
+            "    if thread is not threading.main_thread():\n        thread.join()\n"
+            "print('MODULES=' + ','.join(sorted(sys.modules)), file=sys.stderr)\n"
+            "sys.exit(code)")
+    result = run("-c", code, *args)
+    assert result.returncode in (0, 1), result.stderr
+    line = next(line for line in result.stderr.splitlines() if line.startswith("MODULES="))
+    return set(line.removeprefix("MODULES=").split(","))
+
+
+def _loaded(modules: set[str], names: tuple[str, ...]) -> list[str]:
+    return sorted(m for m in modules if any(m == n or m.startswith(n + ".") for n in names))
+
+
+def test_tag_show_and_check_import_only_what_they_need(audio_copy):
+    """By module name, not by time: a module imported by mistake shows here on any machine."""
+    path = audio_copy("mp3", seconds=9195)
+    tagged = modules_imported_by("tag", str(path), str(SEED_OUTLINE))
+    assert _loaded(tagged, NEVER_FOR_CHAPTERS) == []
+    # It prints a table and the preflight summary: those it needs.
+    assert {"rich.table", "podcast_tool.preflight"} <= tagged
+    for args in (("show", str(path), "--json"), ("check", str(SEED_OUTLINE), "--json"),
+                 ("check", str(SEED_OUTLINE), "--audio", str(path), "--json")):
+        modules = modules_imported_by(*args)
+        assert _loaded(modules, NEVER_FOR_CHAPTERS + ("podcast_tool.preflight", "rich")) == [], args
+    shown = modules_imported_by("show", str(path))
+    assert "rich.table" in shown
+    assert _loaded(shown, NEVER_FOR_CHAPTERS + ("podcast_tool.preflight",)) == []
+    dry = modules_imported_by("tag", str(path), str(SEED_OUTLINE), "--dry-run")
+    assert _loaded(dry, NEVER_FOR_CHAPTERS + ("podcast_tool.preflight",)) == []
+
+
 def test_usage_errors_exit_2():
     runner = CliRunner()
     assert runner.invoke(main, ["no-such-command"]).exit_code == 2

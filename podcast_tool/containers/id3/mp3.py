@@ -129,7 +129,8 @@ class Mp3Container:
         never moves and only the bytes that differ are written, through an undo journal.
         Returns the new tag's bytes and what the write did.
         """
-        frames_size = len(_encode(tags, version, padding=0)) - 10
+        bare = _encode(tags, version, padding=0)
+        frames_size = len(bare) - 10
         with path.open("rb") as original:
             head = original.read(10)
             old_size = tag_end(original)
@@ -137,12 +138,12 @@ class Mp3Container:
             if old_size and not has_footer and frames_size + 10 <= old_size:
                 original.seek(10)
                 old_tag = head + original.read(old_size - 10)
-                new_tag = _encode(tags, version, padding=old_size - 10 - frames_size)
+                new_tag = _padded(bare, old_size - 10 - frames_size)
                 if len(new_tag) == old_size == len(old_tag):
                     check_writable(path)
                     written = apply(path, changed_spans(old_tag, new_tag))
                     return new_tag, WriteReport(in_place=True, bytes_written=written)
-            new_tag = _encode(tags, version, padding=reserved_padding(frames_size))
+            new_tag = _padded(bare, reserved_padding(frames_size))
             with rewrite(path) as out:
                 out.write(new_tag)
                 copy_range(original, out, old_size)
@@ -260,6 +261,14 @@ def _encode(tags: ID3, version: int, padding: int) -> bytes:
     buffer = io.BytesIO()
     tags.save(buffer, v1=0, v2_version=version, padding=lambda info: padding)
     return buffer.getvalue()
+
+
+def _padded(bare: bytes, padding: int) -> bytes:
+    """The tag ``_encode`` made with no padding, with ``padding`` zero bytes after its frames
+    (what mutagen writes with that padding, without encoding every frame again)."""
+    size = len(bare) - 10 + padding
+    header = bare[:6] + bytes((size >> shift) & 0x7F for shift in (21, 14, 7, 0))
+    return header + bare[10:] + bytes(padding)
 
 
 #: Frames mutagen drops when it writes ID3v2.3 (they exist only in v2.4), and what they hold.

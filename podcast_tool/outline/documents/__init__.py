@@ -14,12 +14,15 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from podcast_tool.errors import OutlineError
 from podcast_tool.i18n import N_, _
+
+if TYPE_CHECKING:
+    import zipfile
 
 #: The extensions of the documents read here (the outline format declares them too).
 DOCUMENT_EXTENSIONS = (".docx", ".odt", ".html", ".htm", ".rtf")
@@ -75,6 +78,8 @@ def detect_document(data: bytes, path: Path | None = None) -> str | None:
 
 
 def _package_kind(data: bytes) -> str | None:
+    import zipfile  # here: a plain-text outline, the common case, never needs it
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             names = set(package.namelist())
@@ -143,6 +148,7 @@ def _library_errors() -> tuple[type[BaseException], ...]:
     """What python-docx, odfpy, lxml, expat and zipfile raise on a damaged file."""
     import xml.parsers.expat
     import xml.sax
+    import zipfile
 
     errors: list[type[BaseException]] = [zipfile.BadZipFile, KeyError, ValueError, EOFError, OSError,
                                           xml.sax.SAXException, xml.parsers.expat.ExpatError,
@@ -170,6 +176,8 @@ def _short(error: BaseException) -> str:
 
 def _check_package(data: bytes, path: Path, name: str, text_member: str) -> None:
     """Refuse a package whose members would inflate beyond the limits, before inflating any."""
+    import zipfile
+
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as package:
             members = package.infolist()
