@@ -1,9 +1,10 @@
 """Never corrupt a recording: temporary file in the same folder, then rename.
 
 ``rewrite(path)`` yields a temporary file beside the target; when the block
-ends normally the temporary file is flushed, fsynced and renamed over the
-target (an atomic step on POSIX), so an interruption at any point leaves
-either the original or the complete new file. ``file_lock`` keeps two
+ends normally the temporary file is flushed, fsynced (while its audio payload
+is compared with the original's) and renamed over the target (an atomic step
+on POSIX), so an interruption at any point leaves either the original or the
+complete new file. ``file_lock`` keeps two
 podcast-tool processes from writing the same file at once.
 
 Symlinks are written *through*: the link's target is replaced and the link
@@ -219,11 +220,11 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
         with os.fdopen(fd, "r+b" if readable else "wb") as out:
             yield out
             out.flush()
-            os.fsync(out.fileno())
-        os.chmod(temp, before.st_mode & 0o7777)
-        with contextlib.suppress(OSError):
-            os.chown(temp, before.st_uid, before.st_gid)
-        _check_payload(target, watch, temp, before)
+            with _flushing(out.fileno()):
+                os.chmod(temp, before.st_mode & 0o7777)
+                with contextlib.suppress(OSError):
+                    os.chown(temp, before.st_uid, before.st_gid)
+                _check_payload(target, watch, temp, before)
         _replace_watched(target, temp, watch, before)
         completed = True
         _fsync_dir(target.parent)
@@ -234,6 +235,34 @@ def rewrite(path: str | os.PathLike[str], *, readable: bool = False) -> Iterator
         if not completed:
             with contextlib.suppress(OSError):
                 os.unlink(temp)
+
+
+@contextlib.contextmanager
+def _flushing(fd: int) -> Iterator[None]:
+    """``fsync(fd)`` on a thread while the block runs; both are done when the block ends.
+
+    The flush of a whole recording waits on the device, the payload comparison reads the page
+    cache: each proceeds while the other waits. An fsync error is raised after the block (the
+    block's own error first).
+    """
+    import threading
+
+    failure: list[OSError] = []
+
+    def flush() -> None:
+        try:
+            os.fsync(fd)
+        except OSError as error:
+            failure.append(error)
+
+    flusher = threading.Thread(target=flush, name="podcast-tool-fsync", daemon=True)
+    flusher.start()
+    try:
+        yield
+    finally:
+        flusher.join()
+    if failure:
+        raise failure[0]
 
 
 def _replace_watched(target: Path, temp: Path, watch: int, before: os.stat_result) -> None:
