@@ -7,6 +7,8 @@ containers, the formats, snapping and safe writes only through the names listed 
 through the feature it fronts: batch, publish, preflight, studio, demo).
 """
 
+from typing import TYPE_CHECKING
+
 from podcast_tool.containers import WriteOptions
 from podcast_tool.formats import FEATURES, all_formats
 from podcast_tool.pipeline.outline_io import (
@@ -24,7 +26,6 @@ from podcast_tool.pipeline.outline_io import (
 from podcast_tool.pipeline.services import (
     MIN_RECORDING_MS,
     CheckResult,
-    ConversionPlan,
     SnapResult,
     TagResult,
     check,
@@ -49,3 +50,15 @@ __all__ = [
     "prepare", "read_document", "read_outline", "read_text", "require_writable_text", "show",
     "snap", "snap_options", "strip", "tagging_the_copy", "text_format", "write", "write_corrected",
 ]
+
+if TYPE_CHECKING:
+    from podcast_tool.convert import ConversionPlan
+
+
+def __getattr__(name: str) -> object:
+    # The conversion module (and subprocess with it) loads only when ``tag --to`` asks for it.
+    if name == "ConversionPlan":
+        from podcast_tool.convert import ConversionPlan
+
+        return ConversionPlan
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -14,9 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from podcast_tool import containers
-from podcast_tool import convert as conversion
 from podcast_tool.containers import WriteOptions
-from podcast_tool.convert import ConversionPlan
 from podcast_tool.errors import (
     AudioFileError,
     PodcastToolError,
@@ -37,6 +35,7 @@ from podcast_tool.pipeline.outline_io import (
 from podcast_tool.validate import character_diagnostics, validate
 
 if TYPE_CHECKING:
+    from podcast_tool.convert import ConversionPlan
     from podcast_tool.snap.placement import SnapOptions, SnapReport
 
 #: A recording shorter than this holds no chapters a listener could use.
@@ -330,11 +329,15 @@ def snap(audio: str | Path, outline: str | Path, options: SnapOptions, *,
 def plan_conversion(audio: str | Path, output: str | Path, to: str) -> ConversionPlan:
     """How ``audio`` becomes a new ``to`` file at ``output`` (its audio copied as it is when the
     new container can hold it, else converted); nothing is written yet."""
+    from podcast_tool import convert as conversion  # with ``tag --to`` only: it brings subprocess
+
     return conversion.plan_conversion(audio, output, to)
 
 
 def convert(plan: ConversionPlan, on_progress: Callable[[int], None] | None = None) -> None:
     """Make the copy ``plan`` describes; ``on_progress`` gets the milliseconds of audio done."""
+    from podcast_tool import convert as conversion
+
     conversion.convert(plan, on_progress)
 
 
