@@ -29,7 +29,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench.common import OUT, best_of, report
+from bench.common import OUT, best_of, report, timed
 from bench.processes import environment, podcast_tool, synced
 from podcast_tool.ffmpeg import ffmpeg_exe
 from tests.snap.replay import ReplayPlan, plan_replay, render_chunks, write_replay
@@ -187,15 +187,20 @@ def main() -> None:
 
     results: list[dict[str, object]] = []
     snap_process(audio)  # byte-code caches, and the frame index
-    warm = best_of(lambda: results.append(snap_process(audio)), repeat=5, setup=synced(None))
-    cold = best_of(lambda: snap_process(audio), repeat=3, setup=synced(empty_cache))
-    decode = best_of(lambda: full_decode(audio), repeat=3, setup=synced(None))
-    null = best_of(lambda: null_decode(audio), repeat=3, setup=synced(None))
+    warm, warm_cpu = timed(lambda: results.append(snap_process(audio)), repeat=5,
+                           setup=synced(None))
+    cold, cold_cpu = timed(lambda: snap_process(audio), repeat=3, setup=synced(empty_cache))
+    decode, decode_cpu = timed(lambda: full_decode(audio), repeat=3, setup=synced(None))
+    null, null_cpu = timed(lambda: null_decode(audio), repeat=3, setup=synced(None))
     label = f"snap {len(written)} boundaries (whole process"
     report(f"{label}, frame index cached) vs one full decode to PCM", warm, decode, target=0.05)
     report(f"{label}, frame index cached) vs ffmpeg -i X -f null -", warm, null, target=0.05)
     report(f"{label}, first snap of the file: no cache) vs one full decode to PCM", cold, decode,
            target=0.05)
+    report("  CPU time, frame index cached, vs one full decode to PCM's",
+           warm_cpu, decode_cpu)
+    report("  CPU time, no cache, vs one full decode to PCM's", cold_cpu, decode_cpu)
+    report("  CPU time, frame index cached, vs ffmpeg -i X -f null -'s", warm_cpu, null_cpu)
     silences: list[tuple[int, int]] = []
     detect = best_of(lambda: silences.extend(silencedetect(audio)), repeat=1)
     report(f"{label}, frame index cached) vs ffmpeg silencedetect over the whole file", warm,

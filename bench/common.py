@@ -43,14 +43,29 @@ def long_recording(ext: str, seconds: int = REPLAY_SECONDS, extra: tuple[str, ..
 def best_of(action: Callable[[], object], repeat: int = 5, setup: Callable[[], object] | None = None
             ) -> float:
     """Median wall time of ``action`` over ``repeat`` runs (``setup`` untimed before each)."""
-    times = []
+    return timed(action, repeat, setup)[0]
+
+
+def timed(action: Callable[[], object], repeat: int = 5, setup: Callable[[], object] | None = None
+          ) -> tuple[float, float]:
+    """Median wall time and median CPU time of the processes ``action`` ran and waited for.
+
+    The CPU time (user and system, of the children and theirs) does not grow when other work
+    shares the machine, as the wall time does: on a busy machine it is the steadier figure.
+    """
+    import resource
+
+    times, cpu = [], []
     for _ in range(repeat):
         if setup is not None:
             setup()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         action()
         times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
+    return statistics.median(times), statistics.median(cpu)
 
 
 def report(label: str, ours: float, theirs: float, target: float | None = None) -> None:
