@@ -117,7 +117,6 @@ def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: st
 
     options = pipeline.snap_options(window, min_pause) if snap else None
 
-    console = stdout_console()
     try:
         result = pipeline.prepare(audio, chapters, from_format=from_format, snap_options=options,
                                   clock_start_ms=clock_start)
@@ -125,10 +124,11 @@ def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: st
         print_diagnostics(error.diagnostics)
         raise
     if result.snap_report is not None:
-        console.print(snap_table(result.snap_report))
-        console.print(snap_summary(result.snap_report))
+        stdout_console().print(snap_table(result.snap_report))
+        stdout_console().print(snap_summary(result.snap_report))
     if dry_run:
         print_diagnostics(result.diagnostics)
+        console = stdout_console()
         console.print(chapter_table(result.episode))
         count = len(result.episode.chapters)
         console.print(ngettext("dry run: {count} chapter would be written to {audio}; nothing was "
@@ -147,6 +147,8 @@ def _tag(audio: Path, chapters: Path, from_format: str | None, id3v2_version: st
     pipeline.write(result, pipeline.WriteOptions(id3v2_version=version, on_lock_wait=say_waiting,
                                                  gap_title=gap_title), preflight=True)
     print_diagnostics(result.diagnostics)
+    # Built only now: rich, which it imports, was loading while the recording was written.
+    console = stdout_console()
     console.print(chapter_table(result.episode))
     count = len(result.episode.chapters)
     console.print(ngettext("wrote {count} chapter to {audio}", "wrote {count} chapters to {audio}",
