@@ -27,6 +27,7 @@ from click.testing import CliRunner
 
 from podcast_tool import containers, safewrite
 from podcast_tool.cli import main
+from podcast_tool.containers import audiofile, recovery
 from podcast_tool.errors import LockedError, WriteError
 from podcast_tool.model import Chapter, Episode
 from podcast_tool.safewrite import copy_range, file_lock, rewrite
@@ -293,7 +294,8 @@ if mode == "hold":
         sys.stdin.read()
     sys.exit(0)
 episode = Episode(chapters=[Chapter(i * 1000, f"{prefix} {i}") for i in range(count)])
-containers.all_containers()  # import the container modules (and mutagen) before "ready"
+for kind in containers.CONTAINERS:  # import the containers' parsers (and mutagen) before "ready"
+    kind.open(path)  # reads nothing yet
 print("ready", flush=True)
 if mode == "go":
     sys.stdin.readline()
@@ -364,7 +366,9 @@ def test_a_locked_file_is_refused_with_a_clear_message(audio_copy, monkeypatch):
         with pytest.raises(LockedError, match="another podcast-tool process is writing this file"), \
                 file_lock(path, wait_seconds=0.2):
             pass
-        monkeypatch.setattr(containers, "file_lock", functools.partial(file_lock, wait_seconds=0.2))
+        impatient = functools.partial(file_lock, wait_seconds=0.2)
+        monkeypatch.setattr(audiofile, "file_lock", impatient)
+        monkeypatch.setattr(recovery, "file_lock", impatient)
         result = CliRunner().invoke(main, ["strip", str(path)])
         assert result.exit_code == 1
         assert result.stderr == (f"{path}: error: another podcast-tool process is writing this file; "

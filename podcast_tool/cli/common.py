@@ -91,9 +91,9 @@ def handles_errors(function: F) -> F:
 
     @functools.wraps(function)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from podcast_tool import containers
+        from podcast_tool.containers import recovery
 
-        containers.on_recovery = say_recovered
+        recovery.on_recovery = say_recovered
         try:
             return function(*args, **kwargs)
         except PodcastToolError as error:

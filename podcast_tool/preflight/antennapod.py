@@ -158,7 +158,7 @@ def vorbis_reading(facts: Facts) -> Reading:
                                     "chapter: AntennaPod takes the id from two digits of the "
                                     "number only, fails and lists no chapter").format(
                                       key=key), hint=_("at most 100 chapters (CHAPTER000 to CHAPTER099)"))])
-            from podcast_tool.containers.vorbis import parse_chapter_time
+            from podcast_tool.containers.vorbis.comments import parse_chapter_time
 
             start = parse_chapter_time(value.split("-->")[0])
             if start is None:

@@ -35,7 +35,7 @@ def chpl_chapters(facts: Facts) -> list[Chapter]:
 
 
 def vorbis_chapters(facts: Facts) -> list[Chapter]:
-    from podcast_tool.containers.vorbis import chapters_from_comments
+    from podcast_tool.containers.vorbis.comments import chapters_from_comments
 
     return chapters_from_comments(facts.vorbis or [])
 

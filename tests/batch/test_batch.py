@@ -25,9 +25,9 @@ from podcast_tool.batch.plan import parse_export, plan_folder
 from podcast_tool.batch.report import RecordingOptions, RunSettings, Status
 from podcast_tool.batch.run import comparable_rows, run_batch
 from podcast_tool.cli import main
-from podcast_tool.containers.id3.mp3 import CONTAINER as MP3
+from podcast_tool.containers.id3 import MP3
 from podcast_tool.containers.id3.mp3 import tag_size
-from podcast_tool.containers.mp4.container import CONTAINER as MP4
+from podcast_tool.containers.mp4 import MP4
 from podcast_tool.errors import UsageError
 from podcast_tool.formats import get_format
 from podcast_tool.model import Chapter

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 from podcast_tool import containers
 from podcast_tool.bugs import BUG_EXIT_CODE
 from podcast_tool.cli import main
-from podcast_tool.containers.id3.mp3 import Mp3Container
+from podcast_tool.containers.id3.mp3 import Mp3Tagging
 from podcast_tool.errors import AudioFileError
 
 OUTLINE = "0'00 Accueil\n0'05 Débat\n"
@@ -44,7 +44,7 @@ def test_a_bug_is_reported_as_a_bug_with_its_traceback_logged(audio_copy, tmp_pa
     def broken(self, path):
         return {}["a key our own code forgot"]
 
-    monkeypatch.setattr(Mp3Container, "load_tags", broken)
+    monkeypatch.setattr(Mp3Tagging, "load_tags", broken)
     result = CliRunner().invoke(main, ["tag", str(audio), str(outline)])
     assert result.exit_code == BUG_EXIT_CODE == 70
     output = " ".join(result.output.split())  # rich may wrap the long message
@@ -77,7 +77,7 @@ def test_a_bug_on_one_recording_fails_it_and_the_batch_goes_on(make_media, tmp_p
     def broken(self, path):
         raise TypeError("our bug")
 
-    monkeypatch.setattr(Mp3Container, "load_tags", broken)
+    monkeypatch.setattr(Mp3Tagging, "load_tags", broken)
     result = CliRunner().invoke(main, ["batch", str(tmp_path), "--jobs", "1", "--json"])
     assert result.exit_code == 1
     assert "bug in podcast-tool" in result.output and "tagged" in result.output

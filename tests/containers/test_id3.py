@@ -12,6 +12,7 @@ from podcast_tool import containers
 from podcast_tool.cli import main
 from podcast_tool.containers import WriteOptions
 from podcast_tool.containers.id3.mp3 import tag_size
+from podcast_tool.errors import AudioFileError
 from podcast_tool.model import Chapter, Episode
 from tests.conftest import decoded_md5, ffmpeg_chapters, run_ffmpeg
 
@@ -148,7 +149,7 @@ def test_chapter_image_is_written_inside_chap(audio_copy):
 def test_damaged_mp3_gives_a_clear_error_and_is_untouched(tmp_path, garbage):
     path = tmp_path / "broken.mp3"
     path.write_bytes(garbage)
-    with pytest.raises(containers.AudioFileError) as caught:
+    with pytest.raises(AudioFileError) as caught:
         containers.write_chapters(path, episode())
     assert "broken.mp3" in str(caught.value)
     assert path.read_bytes() == garbage

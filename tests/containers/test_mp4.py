@@ -15,10 +15,10 @@ import pytest
 from mutagen.mp4 import MP4, MP4Cover, MP4FreeForm
 
 from podcast_tool import containers
+from podcast_tool.containers.mp4 import MP4 as CONTAINER
 from podcast_tool.containers.mp4 import layout as mp4_module
 from podcast_tool.containers.mp4.boxes import Box, Relocation
 from podcast_tool.containers.mp4.chapter_edit import OffsetTable
-from podcast_tool.containers.mp4.container import CONTAINER
 from podcast_tool.errors import AudioFileError, ChapterFormatError, WriteError
 from podcast_tool.model import Chapter, Episode, Severity
 from tests.conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg, synthesize

@@ -12,6 +12,8 @@ from mutagen.id3 import ID3, TIT2
 
 from podcast_tool import containers
 from podcast_tool.cli import main
+from podcast_tool.containers import registry
+from podcast_tool.containers.declaration import ContainerKind
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError
 from podcast_tool.model import Chapter, Episode
 from tests.conftest import ffmpeg_chapters, file_md5
@@ -201,21 +203,20 @@ def test_a_command_detects_and_parses_each_audio_file_once(audio_copy, tmp_path,
     outline.write_text("0'00 Accueil\n0'05 Débat\n", encoding="utf-8")
     detected: list[Path] = []
     parsed: list[Path] = []
-    detect = containers.detect
+    detect = registry.detect
 
     def counting_detect(path):
         detected.append(Path(path))
         return detect(path)
 
-    monkeypatch.setattr(containers, "detect", counting_detect)
-    for kind in {type(container) for container in containers.all_containers()}:
-        original_open = kind.open
+    monkeypatch.setattr(registry, "detect", counting_detect)
+    original_open = ContainerKind.open
 
-        def counting_open(self, path, original_open=original_open):
-            parsed.append(path)
-            return original_open(self, path)
+    def counting_open(self, path):
+        parsed.append(path)
+        return original_open(self, path)
 
-        monkeypatch.setattr(kind, "open", counting_open)
+    monkeypatch.setattr(ContainerKind, "open", counting_open)
     # The preflight summary after a write reads the new file (another file): not counted here.
     import podcast_tool.preflight
 
@@ -235,20 +236,52 @@ def test_a_command_detects_and_parses_each_audio_file_once(audio_copy, tmp_path,
 
 
 def test_every_container_is_registered_and_in_the_test_table() -> None:
-    """A container module the registry misses, or a row without its container, fails here."""
+    """A container declared but missing from the registry, or a row without its container, fails."""
     import importlib
     import pkgutil
 
-    registered = containers.all_containers()
+    registered = registry.CONTAINERS
     assert {c.name for c in registered} == {row.container for row in FACTS}
     for module in pkgutil.walk_packages(containers.__path__, "podcast_tool.containers."):
         declared = importlib.import_module(module.name)
-        found = getattr(declared, "CONTAINERS", ()) or (
-            (declared.CONTAINER,) if hasattr(declared, "CONTAINER") else ())
-        for container in found:
-            assert any(container is known for known in registered), (
-                f"{module.name} defines the {container.name} container, but the registry "
-                "(containers._MODULES) does not list it")
+        for value in vars(declared).values():
+            if isinstance(value, ContainerKind):
+                assert any(value is known for known in registered), (
+                    f"{module.name} declares the {value.name} container, but the registry "
+                    "(containers.registry.CONTAINERS) does not list it")
     by_name = {c.name: c for c in registered}
     for row in FACTS:
         assert f".{row.ext}" in by_name[row.container].capabilities.extensions
+
+
+def test_detection_imports_no_container_parser(audio_copy) -> None:
+    """Sniffing a file imports only the light declarations: the parser of the container that
+    matched comes with ``open``, and no other container's ever does."""
+    import json
+    import subprocess
+    import sys
+
+    paths = [str(audio_copy(row.ext)) for row in FACTS]
+    script = (
+        "import json, sys\n"
+        "from podcast_tool import containers\n"
+        "def loaded():\n"
+        "    return sorted(m for m in sys.modules if m.startswith(('podcast_tool.containers.', "
+        "'mutagen')))\n"
+        f"for path in {paths!r}:\n"
+        "    containers.detect(path)\n"
+        "after_detect = loaded()\n"
+        f"containers.open_audio({paths[0]!r}).duration_ms()\n"
+        "print(json.dumps([after_detect, loaded()]))\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                            check=True)
+    after_detect, after_open = json.loads(result.stdout)
+    declarations = {kind.sniff.__module__ for kind in registry.CONTAINERS}
+    core = {f"podcast_tool.containers.{name}" for name in (
+        "audiofile", "boundary", "declaration", "recovery", "registry", "results",
+        "id3.sizes")}  # the size of a leading ID3 tag, to sniff what is behind it
+    assert set(after_detect) <= declarations | core
+    assert FACTS[0].container == "mp3"
+    opened = set(after_open) - set(after_detect)
+    assert "podcast_tool.containers.id3.mp3" in opened
+    assert all(name.startswith(("podcast_tool.containers.id3.", "mutagen")) for name in opened)

@@ -13,7 +13,7 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from podcast_tool import containers
-from podcast_tool.containers.vorbis import chapters_from_comments, parse_chapter_time
+from podcast_tool.containers.vorbis.comments import chapters_from_comments, parse_chapter_time
 from podcast_tool.errors import AudioFileError, ChapterFormatError
 from podcast_tool.model import Chapter, Episode, effective_ends
 from tests.conftest import decoded_md5, ffmpeg_chapters, file_md5, run_ffmpeg

@@ -100,8 +100,10 @@ def _wait(pid: int, deadline: float) -> tuple[int, os.struct_rusage, bool]:
 SERVER = r"""
 import importlib, json, os, sys, time, traceback
 from podcast_tool.cli import main
+from pathlib import Path
 from podcast_tool import containers, formats
-containers.all_containers()
+for kind in containers.CONTAINERS:
+    kind.open(Path(os.devnull))  # imports the container's parser; reads nothing yet
 formats.all_formats()
 for name in ("show", "strip", "tag"):
     importlib.import_module("podcast_tool.cli." + name)

@@ -67,10 +67,11 @@ runpy.run_module("podcast_tool", run_name="__main__", alter_sys=True)
 #: The real CLI, waiting at most half a second for another process's lock (10 s by default).
 IMPATIENT_CLI = r"""
 import runpy, sys
-from podcast_tool import containers, safewrite
+from podcast_tool import safewrite
+from podcast_tool.containers import audiofile, recovery
 def impatient_lock(path, wait_seconds=10.0, on_wait=None):
     return safewrite.file_lock(path, wait_seconds=min(wait_seconds, 0.5), on_wait=on_wait)
-containers.file_lock = impatient_lock
+audiofile.file_lock = recovery.file_lock = impatient_lock
 sys.argv = ["podcast-tool", *sys.argv[1:]]
 runpy.run_module("podcast_tool", run_name="__main__", alter_sys=True)
 """

@@ -15,17 +15,11 @@ from pathlib import Path
 from mutagen.id3 import APIC, CHAP, CTOC, ID3, TIT2, TIT3, WXXX, CTOCFlags, ID3NoHeaderError
 from mutagen.id3._tags import save_frame  # mutagen has no public per-frame encoder
 
-from podcast_tool.containers import (
-    AudioLength,
-    Capabilities,
-    WriteOptions,
-    WriteReport,
-    truncated_note,
-)
 from podcast_tool.containers.id3.frames import misread_by_libavformat
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
 from podcast_tool.containers.id3.mpeg import stream_length
 from podcast_tool.containers.id3.sizes import tag_end, tag_size, tag_size_without_footer  # noqa: F401
+from podcast_tool.containers.results import AudioLength, WriteOptions, WriteReport, truncated_note
 from podcast_tool.errors import AudioFileError
 from podcast_tool.i18n import N_, _, clauses
 from podcast_tool.inplace import apply, changed_spans
@@ -38,8 +32,6 @@ TOC_ID = "toc"
 #: Room reserved after the frames on a whole-file write, so that later re-tags (ours or
 #: another tagger's) fit in place: at least this much, or a tenth of the tag if larger.
 MIN_PADDING = 16 * 1024
-#: CTOC counts its child entries in one byte.
-MAX_TOC_ENTRIES = 255
 
 
 class ChapterOrderedID3(ID3):
@@ -74,21 +66,12 @@ def _text(frames: dict, key: str) -> str:
     return str(frame.text[0]) if frame is not None and frame.text else ""
 
 
-class Mp3Container:
-    name = "mp3"
-    capabilities = Capabilities(
-        label="MP3", extensions=(".mp3",), episode_extensions=(".mp3",),
-        keeps=frozenset({"end", "gap", "description", "url", "image"}),
-        max_chapters=MAX_TOC_ENTRIES)
+class Mp3Tagging:
+    """Where an MP3 keeps its ID3 tag (at the head of the file), and how it is read and saved.
 
-    def sniff(self, head: bytes) -> bool:
-        if head.startswith(b"ID3"):
-            return True
-        # MPEG audio frame sync with a layer set (ADTS AAC has layer 0).
-        return len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0 and head[1] & 0x06 != 0
-
-    def open(self, path: Path) -> Id3File:
-        return Id3File(self, path)
+    ``Id3File`` holds the chapter logic; the WAV container's tagging keeps the tag in a RIFF
+    chunk instead (``wav``).
+    """
 
     def _check_tag(self, path: Path) -> None:
         """Refuse a tag mutagen would take unbounded time or memory to read (see id3.guard)."""
@@ -153,21 +136,21 @@ class Mp3Container:
 class Id3File:
     """An MP3 (or WAV) file: its tag and its duration, each read once, when first needed."""
 
-    def __init__(self, container: Mp3Container, path: Path) -> None:
-        self.container = container
+    def __init__(self, tagging: Mp3Tagging, path: Path) -> None:
+        self.tagging = tagging
         self.path = path
         self._tags: ChapterOrderedID3 | None = None
         self._length: AudioLength | None = None
 
     def tags(self) -> ChapterOrderedID3:
         if self._tags is None:
-            self._tags = self.container.load_tags(self.path)
+            self._tags = self.tagging.load_tags(self.path)
         return self._tags
 
     def length(self) -> AudioLength:
         if self._length is None:
             self.tags()  # a tag too costly to read is refused before anything else
-            self._length = self.container.load_length(self.path)
+            self._length = self.tagging.load_length(self.path)
         return self._length
 
     def duration_ms(self) -> int:
@@ -218,9 +201,9 @@ class Id3File:
                           sub_frames=_sub_frames(chapter)))
         version = target_version(tags, options.id3v2_version)
         notes = conversion_notes(tags, version, self.path)
-        new_tag, report = self.container.save(self.path, tags, version)
+        new_tag, report = self.tagging.save(self.path, tags, version)
         report.diagnostics[:0] = notes
-        report.diagnostics += self.container.write_notes(self.path).diagnostics
+        report.diagnostics += self.tagging.write_notes(self.path).diagnostics
         report.diagnostics += _libavformat_risk(new_tag, ids, chapters, episode, self.path)
         return report
 
@@ -231,7 +214,7 @@ class Id3File:
             tags.delall("CHAP")
             tags.delall("CTOC")
             version = 4 if tags.version[1] == 4 else 3
-            self.container.save(self.path, tags, version)
+            self.tagging.save(self.path, tags, version)
         return count
 
 
@@ -332,4 +315,4 @@ def _sub_frames(chapter: Chapter) -> list:
     return frames
 
 
-CONTAINER = Mp3Container()
+MP3_TAGGING = Mp3Tagging()

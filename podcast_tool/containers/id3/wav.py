@@ -6,7 +6,7 @@ chapters is still useful: ffmpeg's WAV demuxer reads CHAP/CTOC frames from an
 titles and times come back), so ffmpeg-based players show them and
 ``ffmpeg -i master.wav episode.mp3`` carries them into the MP3 it makes. So
 ``tag``, ``show`` and ``strip`` work on WAV, writing the same frames as for MP3
-(``Mp3Container``: one top-level CTOC, CHAP frames in chronological order,
+(``Id3File``: one top-level CTOC, CHAP frames in chronological order,
 ID3v2.3 by default); every write adds an info note that podcast apps need an
 MP3 or M4A.
 
@@ -28,18 +28,14 @@ import io
 import struct
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from mutagen.id3 import ID3NoHeaderError
 
-from podcast_tool.containers import AudioLength, Capabilities, WriteReport
+from podcast_tool.containers.id3 import is_rf64
 from podcast_tool.containers.id3.guard import CostlyTagError, check_tag
-from podcast_tool.containers.id3.mp3 import (
-    MAX_TOC_ENTRIES,
-    ChapterOrderedID3,
-    Mp3Container,
-)
+from podcast_tool.containers.id3.mp3 import ChapterOrderedID3, Mp3Tagging
 from podcast_tool.containers.id3.sizes import tag_size
+from podcast_tool.containers.results import AudioLength, WriteReport
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError, WriteError
 from podcast_tool.i18n import _
 from podcast_tool.model import Diagnostic, Severity
@@ -47,9 +43,6 @@ from podcast_tool.safewrite import copy_range, rewrite
 
 #: Padding after the frames of the WAV's ID3 chunk (a WAV is always rewritten whole).
 PADDING = 1024
-if TYPE_CHECKING:
-    from podcast_tool.containers.unsupported import UnsupportedFormat
-
 ID3_CHUNK_IDS = (b"id3 ", b"ID3 ")
 #: A RIFF size field is 32 bits.
 MAX_RIFF_SIZE = 0xFFFFFFFF
@@ -77,10 +70,6 @@ class RiffLayout:
     #: Where the last whole chunk ends; anything after it is kept verbatim.
     chunks_end: int
     file_size: int
-
-
-def is_rf64(head: bytes) -> bool:
-    return len(head) >= 12 and head[:4] in (b"RF64", b"BW64") and head[8:12] == b"WAVE"
 
 
 def read_layout(handle: io.BufferedReader, path: Path) -> RiffLayout:
@@ -119,25 +108,8 @@ def read_layout(handle: io.BufferedReader, path: Path) -> RiffLayout:
     return RiffLayout(chunks, min(position, file_size), file_size)
 
 
-class WavContainer(Mp3Container):
+class WavTagging(Mp3Tagging):
     """The MP3 container's chapter logic, with the tag kept in a RIFF chunk."""
-
-    name = "wav"
-    # Podcast apps do not play WAV: a master is tagged when named, not swept up by a batch.
-    capabilities = Capabilities(
-        label="WAV", extensions=(".wav", ".wave"), episode_extensions=(),
-        keeps=Mp3Container.capabilities.keeps, max_chapters=MAX_TOC_ENTRIES)
-
-    def sniff(self, head: bytes) -> bool:
-        return (len(head) >= 12 and head[:4] == b"RIFF" and head[8:12] == b"WAVE") or is_rf64(head)
-
-    def refuse(self, head: bytes) -> UnsupportedFormat | None:
-        """MP3 inside WAV: a WAV ffmpeg reads no chapters from (the registry refuses it)."""
-        if len(head) >= 22 and head[12:16] == b"fmt " and head[20:22] in (b"\x50\x00", b"\x55\x00"):
-            from podcast_tool.containers.unsupported import MPEG_IN_WAV
-
-            return MPEG_IN_WAV
-        return None
 
     def load_length(self, path: Path) -> AudioLength:
         return AudioLength(self.load_duration_ms(path))
@@ -224,4 +196,4 @@ def _stored_size(piece: RiffChunk | bytes) -> int:
     return 8 + piece.size + (piece.size & 1)
 
 
-CONTAINER = WavContainer()
+WAV_TAGGING = WavTagging()

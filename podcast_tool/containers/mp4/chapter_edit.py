@@ -13,11 +13,9 @@ import struct
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from podcast_tool.containers import Capabilities, WriteOptions, not_kept_note
+from podcast_tool.containers.mp4 import CHPL_MAX_CHAPTERS, CHPL_MAX_TITLE_BYTES, MIN_GAP_MS, MP4
 from podcast_tool.containers.mp4.boxes import Box, Relocation, TopBox
 from podcast_tool.containers.mp4.chapter_track import (
-    CHPL_MAX_CHAPTERS,
-    CHPL_MAX_TITLE_BYTES,
     HREF_MAX_URL_BYTES,
     IMAGE_ENTRY_TYPES,
     ArtworkTrack,
@@ -28,28 +26,15 @@ from podcast_tool.containers.mp4.chapter_track import (
 )
 from podcast_tool.containers.mp4.movie import MEDIA_HANDLERS, UNDETERMINED_LANGUAGE, Movie, Track
 from podcast_tool.containers.mp4.sample_tables import chunk_offset_box
+from podcast_tool.containers.results import WriteOptions, not_kept_note
 from podcast_tool.errors import AudioFileError, ChapterFormatError
 from podcast_tool.i18n import _
 from podcast_tool.images import picture_info
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
 from podcast_tool.outline.timecodes import format_clock
 
-#: A pause shorter than this between a written end and the next start is the outline's
-#: rounding, not a pause to list: it stays in the chapter before.
-MIN_GAP_MS = 30_000
 #: The padding box a write leaves between the tracks and udta.
 FILLER_KIND = b"free"
-
-# chpl holds 255 chapters of 127-byte titles (AntennaPod reads the length byte signed);
-# the QuickTime track holds more, longer ones, but players reading only chpl see what chpl
-# holds. The track's samples are durations from 0: no end times; the opening before a
-# later first chapter and pauses of 30 s or more get titled samples of their own.
-CAPABILITIES = Capabilities(
-    label="M4A/M4B", extensions=(".m4a", ".m4b", ".mp4", ".m4r", ".m4v", ".mov"),
-    episode_extensions=(".m4a", ".m4b"), keeps=frozenset({"url", "image"}),
-    max_chapters=CHPL_MAX_CHAPTERS, max_title_bytes=CHPL_MAX_TITLE_BYTES, pads_start=True,
-    titled_pause_ms=MIN_GAP_MS)
-
 
 class OffsetTable:
     """A kept track's stco/co64, rewritten from its original offsets for each layout tried."""
@@ -293,7 +278,7 @@ def add_chapters(edit: Edit, chapters: list[Chapter], episode: Episode, path: Pa
         chapters = [replace(c, end_ms=None) if c.end_ms is not None and (
             (nxt if nxt is not None else total_ms) - c.end_ms >= MIN_GAP_MS) else c
             for c, nxt in zip(chapters, nexts, strict=True)]
-    return diagnostics + not_kept_note(chapters, path, CAPABILITIES,
+    return diagnostics + not_kept_note(chapters, path, MP4.capabilities,
                                        code="mp4-not-kept",
                                        holds=_("MP4 chapters (chpl and the QuickTime track) "
                                                "hold start, title, link and image"))

@@ -10,13 +10,11 @@ from __future__ import annotations
 import struct
 from dataclasses import dataclass
 
+from podcast_tool.containers.mp4 import CHPL_MAX_TITLE_BYTES
 from podcast_tool.containers.mp4.boxes import Box, BoxError, full_box_header, u32
 
 #: chpl stores start times in 100-nanosecond units.
 CHPL_UNITS_PER_MS = 10_000
-CHPL_MAX_CHAPTERS = 255
-#: The length byte allows 255, but AntennaPod reads it signed: longer titles break its list.
-CHPL_MAX_TITLE_BYTES = 127
 #: An ``href`` box's URL length field is one byte.
 HREF_MAX_URL_BYTES = 255
 #: Largest chapter image sample we read back.

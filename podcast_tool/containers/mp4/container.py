@@ -16,17 +16,14 @@ import struct
 from collections.abc import Iterator
 from pathlib import Path
 
-from podcast_tool.containers import AudioLength, WriteOptions, WriteReport, truncated_note
 from podcast_tool.containers.mp4.boxes import BoxError
-from podcast_tool.containers.mp4.chapter_edit import CAPABILITIES, add_chapters, remove_old_chapters
+from podcast_tool.containers.mp4.chapter_edit import add_chapters, remove_old_chapters
 from podcast_tool.containers.mp4.layout import write
 from podcast_tool.containers.mp4.movie import FragmentedMovieError, Movie, load_movie, read_chapters
+from podcast_tool.containers.results import AudioLength, WriteOptions, WriteReport, truncated_note
 from podcast_tool.errors import AudioFileError, UnsupportedAudioError
 from podcast_tool.i18n import _
 from podcast_tool.model import Episode
-
-#: Top-level boxes a file may start with besides ftyp (old QuickTime files).
-OTHER_FIRST_BOXES = (b"moov", b"mdat", b"free", b"skip", b"wide")
 
 
 @contextlib.contextmanager
@@ -44,29 +41,6 @@ def _box_errors(path: Path) -> Iterator[None]:
         raise AudioFileError(_("not a valid MP4 file: its boxes are inconsistent ({error})").format(
                                  error=error),
                              path=path) from None
-
-
-
-class Mp4Container:
-    name = "mp4"
-    capabilities = CAPABILITIES
-    def sniff(self, head: bytes) -> bool:
-        if len(head) < 8:
-            return False
-        size, kind = struct.unpack_from(">I4s", head)
-        if kind == b"ftyp":
-            return 8 <= size <= 4096
-        if kind not in OTHER_FIRST_BOXES or not (size in (0, 1) or size >= 8):
-            return False
-        if kind == b"moov":
-            return head[12:16] in (b"mvhd", b"cmov", b"")
-        if kind in (b"free", b"skip", b"wide") and 8 <= size <= len(head) - 8:
-            # A padding box is common to many formats: insist the next box is MP4's too.
-            return head[size + 4:size + 8] in (b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide")
-        return True
-
-    def open(self, path: Path) -> Mp4File:
-        return Mp4File(path)
 
 
 class Mp4File:
@@ -136,5 +110,3 @@ class Mp4File:
                 write(self.path, handle, edit)
         return count
 
-
-CONTAINER = Mp4Container()

@@ -1,15 +1,4 @@
-"""Ogg Vorbis, Ogg Opus and FLAC: chapters as Vorbis comments.
-
-The "chapter extension" of Vorbis comments, which ffmpeg reads as chapters::
-
-    CHAPTER000=00:00:20.000
-    CHAPTER000NAME=Mot d'accueil de Daniel Delaveau
-    CHAPTER000URL=https://example.org/      (only where the chapter has one)
-
-Numbers have three digits from 000, so at most 1000 chapters (ffmpeg ignores
-longer numbers), and hours two digits (ffmpeg reads ``%02d``), so chapters
-start before 100 h. A chapter's time key is written before its NAME key because
-ffmpeg attaches a NAME only to a chapter it has already seen.
+"""Ogg Vorbis, Ogg Opus and FLAC files, read and edited with mutagen.
 
 Re-tagging first removes every ``CHAPTER<digits>…`` comment, whatever its
 case or number of digits, then appends the new ones; every other comment
@@ -22,26 +11,17 @@ and stripping remove the block, with a note.
 The episode's title is read from ``TITLE`` but never written: ``TITLE`` is the
 track's own tag and belongs to the user.
 
-Vorbis comments carry no end times: chapters read back have ``end_ms=None``
-(``effective_ends`` then gives the next start, and the audio's end for the
-last one). A chapter whose time cannot be parsed is skipped when reading and
-still counted (and removed) by ``strip``.
-
 Writing: the original is copied into ``safewrite.rewrite``'s temporary file
 with the kernel's ``copy_file_range``; mutagen then edits the comment packet
 (Ogg) or metadata blocks (FLAC) of that copy, and the copy atomically replaces
 the original. Audio packets and FLAC frames are never re-encoded (mutagen may
 renumber the Ogg pages that follow a grown comment packet; packet bytes stay
 the same). A FLAC stream behind an ID3v2 tag keeps that tag.
-
-The module serves three containers (``CONTAINERS``), named ``ogg`` (Vorbis),
-``opus`` and ``flac``, each recognised by its own bytes.
 """
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -51,120 +31,34 @@ from mutagen.oggopus import OggOpus
 from mutagen.oggvorbis import OggVorbis
 
 from podcast_tool import safewrite
-from podcast_tool.containers import Capabilities, WriteOptions, WriteReport, not_kept_note
+from podcast_tool.containers.declaration import ContainerKind
 from podcast_tool.containers.id3.sizes import tag_size as claimed_id3_size
-from podcast_tool.errors import AudioFileError, ChapterFormatError
+from podcast_tool.containers.results import WriteOptions, WriteReport, not_kept_note
+from podcast_tool.containers.vorbis import FLAC_STREAM, OGG_OPUS, OGG_VORBIS
+from podcast_tool.containers.vorbis.comments import (
+    chapter_comments,
+    chapter_key_number,
+    chapters_from_comments,
+)
+from podcast_tool.errors import AudioFileError
 from podcast_tool.i18n import _, ngettext
 from podcast_tool.model import Chapter, Diagnostic, Episode, Severity
-from podcast_tool.outline.timecodes import format_hms_ms, fraction_ms
 
 #: More metadata blocks than this is no FLAC file (real ones have a handful).
 MAX_FLAC_BLOCKS = 1024
-#: Three digits: CHAPTER000 … CHAPTER999.
-MAX_CHAPTERS = 1000
 #: AntennaPod's reader keys chapters by the number's last two digits: 000 to 099 stay apart.
 TWO_DIGIT_READER_MAX = 100
-#: Two hour digits: ffmpeg reads ``%02d:%02d:%02d.%03d``.
-MAX_START_MS = 100 * 3600 * 1000 - 1
 
-#: Any chapter comment, whatever its case, digit count or suffix (NAME, URL…).
-CHAPTER_KEY = re.compile(r"chapter(\d+)(.*)", re.IGNORECASE | re.DOTALL)
-#: ``HH:MM:SS.mmm``; also tolerates one-digit hours and fields, and any fraction length.
-CHAPTER_TIME = re.compile(r"\s*(\d+):([0-5]?\d):([0-5]?\d)(?:[.,](\d+))?\s*")
+class VorbisTagging:
+    """How one of Ogg Vorbis, Ogg Opus, FLAC edits its comments: the same comments, a
+    different mutagen class."""
 
-
-def chapter_key_number(key: str) -> int | None:
-    """The chapter number of a ``CHAPTERnnn…`` comment key, else None."""
-    match = CHAPTER_KEY.fullmatch(key)
-    return int(match.group(1)) if match else None
-
-
-def parse_chapter_time(text: str) -> int | None:
-    """Milliseconds of ``HH:MM:SS.mmm`` (``.5`` is 500 ms), None if not a time."""
-    match = CHAPTER_TIME.fullmatch(text)
-    if not match:
-        return None
-    hours, minutes, seconds, fraction = match.groups()
-    return ((int(hours) * 60 + int(minutes)) * 60 + int(seconds)) * 1000 + fraction_ms(fraction)
-
-
-def chapter_comments(chapters: list[Chapter], path: Path) -> list[tuple[str, str]]:
-    """The comments for ``chapters``, in order; a clear error if they do not fit the format."""
-    if len(chapters) > MAX_CHAPTERS:
-        raise ChapterFormatError(
-            _("{chapters_count} chapters, but Vorbis comments number chapters with three digits "
-              "(at most {max_chapters}); nothing was written").format(
-                chapters_count=len(chapters), max_chapters=MAX_CHAPTERS),
-            path=path, hint=_("merge some chapters"),
-        )
-    comments: list[tuple[str, str]] = []
-    for number, chapter in enumerate(sorted(chapters, key=lambda c: c.start_ms)):
-        if not 0 <= chapter.start_ms <= MAX_START_MS:
-            raise ChapterFormatError(
-                _("chapter {title!r} starts at {start_ms} ms, outside what Vorbis chapter comments "
-                  "can hold (0 to 99:59:59.999); nothing was written").format(
-                    title=chapter.title, start_ms=chapter.start_ms),
-                path=path,
-            )
-        key = f"CHAPTER{number:03d}"
-        comments.append((key, format_hms_ms(chapter.start_ms)))
-        comments.append((key + "NAME", chapter.title))
-        if chapter.url:
-            comments.append((key + "URL", chapter.url))
-    return comments
-
-
-def chapters_from_comments(comments: Iterable[tuple[str, str]]) -> list[Chapter]:
-    """Chapters from ``CHAPTERnnn``, ``…NAME`` and ``…URL`` comments, sorted by start."""
-    starts: dict[int, int] = {}
-    names: dict[int, str] = {}
-    urls: dict[int, str] = {}
-    for key, value in comments:
-        match = CHAPTER_KEY.fullmatch(key)
-        if not match:
-            continue
-        number, suffix = int(match.group(1)), match.group(2).upper()
-        if suffix == "":
-            start = parse_chapter_time(value)
-            if start is not None:
-                starts.setdefault(number, start)
-        elif suffix == "NAME":
-            names.setdefault(number, value)
-        elif suffix == "URL":
-            urls.setdefault(number, value)
-    return [
-        Chapter(start_ms=start, title=names.get(number, ""), url=urls.get(number) or None)
-        for number, start in sorted(starts.items(), key=lambda item: (item[1], item[0]))
-    ]
-
-
-def ogg_first_packet(head: bytes) -> bytes:
-    """The start of the first packet of an Ogg stream (b"" if ``head`` is not Ogg)."""
-    if len(head) < 27 or not head.startswith(b"OggS"):
-        return b""
-    segments = head[26]
-    return head[27 + segments:]
-
-
-class VorbisCommentContainer:
-    """One of Ogg Vorbis, Ogg Opus, FLAC: the same comments, a different mutagen class."""
-
-    def __init__(self, name: str, label: str, extensions: tuple[str, ...], file_type: type[FileType],
-                 sniff: Callable[[bytes], bool], *, episode_extensions: tuple[str, ...],
-                 listed_as: str | None = None, found_behind_id3: bool = False) -> None:
-        self.name = name
+    def __init__(self, kind: ContainerKind, label: str, file_type: type[FileType]) -> None:
+        self.name = kind.name
+        self.capabilities = kind.capabilities
         #: Human name for messages.
         self.label = label
-        self.capabilities = Capabilities(
-            label=listed_as or label, extensions=extensions, episode_extensions=episode_extensions,
-            keeps=frozenset({"url"}), max_chapters=MAX_CHAPTERS, max_start_ms=MAX_START_MS)
         self.file_type = file_type
-        self._sniff = sniff
-        #: The registry also looks for this container behind a leading ID3v2 tag.
-        self.found_behind_id3 = found_behind_id3
-
-    def sniff(self, head: bytes) -> bool:
-        return self._sniff(head)
 
     def parse(self, source: Path | BinaryIO, path: Path) -> FileType:
         try:
@@ -175,9 +69,6 @@ class VorbisCommentContainer:
                     label=self.label, error=error),
                 path=path,
             ) from error
-
-    def open(self, path: Path) -> VorbisCommentFile:
-        return VorbisCommentFile(self, path)
 
     def write(self, path: Path, episode: Episode) -> WriteReport:
         new_comments = chapter_comments(episode.chapters, path)
@@ -265,14 +156,14 @@ class VorbisCommentContainer:
 class VorbisCommentFile:
     """An Ogg or FLAC file, parsed once by mutagen when first needed."""
 
-    def __init__(self, container: VorbisCommentContainer, path: Path) -> None:
-        self.container = container
+    def __init__(self, tagging: VorbisTagging, path: Path) -> None:
+        self.tagging = tagging
         self.path = path
         self._audio: FileType | None = None
 
     def audio(self) -> FileType:
         if self._audio is None:
-            self._audio = self.container.parse(self.path, self.path)
+            self._audio = self.tagging.parse(self.path, self.path)
         return self._audio
 
     def comments(self) -> list[tuple[str, str]]:
@@ -290,10 +181,10 @@ class VorbisCommentFile:
                        duration_ms=self.duration_ms())
 
     def write(self, episode: Episode, options: WriteOptions) -> WriteReport:
-        return self.container.write(self.path, episode)
+        return self.tagging.write(self.path, episode)
 
     def strip(self) -> int:
-        return self.container.strip(self.path, self.comments(),
+        return self.tagging.strip(self.path, self.comments(),
                                     len(cuesheet_chapters(self.audio())))
 
 
@@ -349,15 +240,12 @@ def _save_surfacing_os_errors(audio: FileType, temp: BinaryIO) -> None:
         raise
 
 
-OGG_VORBIS = VorbisCommentContainer(
-    "ogg", "Ogg Vorbis", (".ogg", ".oga"), OggVorbis,
-    lambda head: ogg_first_packet(head).startswith(b"\x01vorbis"), episode_extensions=(".ogg",))
-OGG_OPUS = VorbisCommentContainer(
-    "opus", "Ogg Opus", (".opus", ".ogg", ".oga"), OggOpus,
-    lambda head: ogg_first_packet(head).startswith(b"OpusHead"),
-    episode_extensions=(".opus", ".ogg"), listed_as="Opus")
-FLAC_STREAM = VorbisCommentContainer(
-    "flac", "FLAC", (".flac",), FLAC, lambda head: head.startswith(b"fLaC"),
-    episode_extensions=(".flac",), found_behind_id3=True)
+#: Each container's tagging, by the container's name.
+TAGGINGS = {tagging.name: tagging for tagging in (
+    VorbisTagging(OGG_VORBIS, "Ogg Vorbis", OggVorbis), VorbisTagging(OGG_OPUS, "Ogg Opus", OggOpus),
+    VorbisTagging(FLAC_STREAM, "FLAC", FLAC))}
 
-CONTAINERS = (OGG_VORBIS, OGG_OPUS, FLAC_STREAM)
+
+def open_file(name: str, path: Path) -> VorbisCommentFile:
+    """``path`` as a file of the container named ``name`` ("ogg", "opus", "flac")."""
+    return VorbisCommentFile(TAGGINGS[name], path)
