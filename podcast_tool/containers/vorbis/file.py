@@ -49,6 +49,7 @@ MAX_FLAC_BLOCKS = 1024
 #: AntennaPod's reader keys chapters by the number's last two digits: 000 to 099 stay apart.
 TWO_DIGIT_READER_MAX = 100
 
+
 class VorbisTagging:
     """How one of Ogg Vorbis, Ogg Opus, FLAC edits its comments: the same comments, a
     different mutagen class."""
