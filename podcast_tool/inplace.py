@@ -21,7 +21,6 @@ simply removed.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import os
 import struct
@@ -147,6 +146,8 @@ def _write_fully(fd: int, data: bytes, offset: int) -> int:
 
 
 def _encode(old_size: int, undo: list[Patch]) -> bytes:
+    import hashlib  # here: a whole-file write (the first tag) never journals
+
     header = json.dumps({"size": old_size,
                          "patches": [[p.offset, len(p.data)] for p in undo]}).encode()
     body = JOURNAL_MAGIC + struct.pack(">I", len(header)) + header + b"".join(p.data for p in undo)
@@ -154,6 +155,8 @@ def _encode(old_size: int, undo: list[Patch]) -> bytes:
 
 
 def _decode(data: bytes) -> tuple[int, list[Patch]] | None:
+    import hashlib
+
     body, digest = data[:-32], data[-32:]
     if not body.startswith(JOURNAL_MAGIC) or hashlib.sha256(body).digest() != digest:
         return None

@@ -17,9 +17,7 @@ import contextlib
 import contextvars
 import errno
 import fcntl
-import hashlib
 import os
-import secrets
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -56,13 +54,15 @@ def _temp_prefix(target: Path) -> str:
     room = NAME_MAX - _TEMP_EXTRA
     if len(name.encode("utf-8", "surrogateescape")) <= room:
         return f".{name}{TEMP_MARK}"
+    import hashlib  # here: only a name too long to take the mark needs it
+
     digest = hashlib.sha1(name.encode("utf-8", "surrogateescape")).hexdigest()[:8]
     cut = name.encode("utf-8", "surrogateescape")[: room - 9].decode("utf-8", "ignore")
     return f".{cut}~{digest}{TEMP_MARK}"
 
 
 def temp_name_for(target: Path) -> Path:
-    return target.with_name(f"{_temp_prefix(target)}{secrets.token_hex(4)}{TEMP_SUFFIX}")
+    return target.with_name(f"{_temp_prefix(target)}{os.urandom(4).hex()}{TEMP_SUFFIX}")
 
 
 def stale_temps(target: Path) -> list[Path]:

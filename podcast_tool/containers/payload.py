@@ -18,7 +18,6 @@ cheaper on a long recording.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import struct
 from collections.abc import Callable, Iterable
@@ -38,6 +37,8 @@ def _size(handle: BinaryIO) -> int:
 
 
 def hash_ranges(handle: BinaryIO, ranges: Iterable[tuple[int, int]], digest=None) -> bytes:  # noqa: ANN001
+    import hashlib  # here: the MPEG, FLAC, MP4 and WAV payloads are compared, not hashed
+
     hasher = digest or hashlib.blake2b(digest_size=20)
     for offset, length in ranges:
         handle.seek(offset)
@@ -233,6 +234,8 @@ _UNSET_GRANULE = b"\xff" * 8
 def ogg_digest(handle: BinaryIO) -> bytes | None:
     """Every audio page's stream, granule position and body; not the header pages, nor the
     sequence numbers and checksums, which a longer comment header legitimately renumbers."""
+    import hashlib
+
     hasher = hashlib.blake2b(digest_size=20)
     handle.seek(0)
     in_audio = False
@@ -334,6 +337,8 @@ def _mp4_track_digest(handle: BinaryIO) -> bytes | None:
     tracks = _mp4_tracks(handle)
     if tracks is None:
         return None
+    import hashlib
+
     hasher = hashlib.blake2b(digest_size=20)
     for track_id, ranges in tracks:
         hasher.update(struct.pack(">I", track_id))
